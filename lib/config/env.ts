@@ -1,0 +1,40 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+// Environment read once and checked with zod: a bad value stops start-up with one clear line.
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgres:// URL')
+    .optional(),
+  DATA_DIR: z.string().default('.data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  ADMIN_EMAIL: z.string().email().default('admin@reelhouse.local'),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  SEED_DEMO: z.enum(['0', '1']).default('1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: z.string().min(8).optional(),
+  STREAMING_CONFIG: z.string().default('config/streaming.yaml'),
+})
+
+export type Env = z.infer<typeof schema> & { dataDir: string }
+
+let cached: Env | undefined
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new Error(`invalid ${issue.path.join('.')}: ${issue.message}`)
+  }
+  return { ...parsed.data, dataDir: path.resolve(/*turbopackIgnore: true*/ parsed.data.DATA_DIR) }
+}
+
+export function env(): Env {
+  cached ??= readEnv()
+  return cached
+}

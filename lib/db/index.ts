@@ -1,0 +1,2 @@
+export { createPrisma, db, disconnectDb } from './client'
+export * from '@/lib/generated/prisma/client'

