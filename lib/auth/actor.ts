@@ -1,0 +1,26 @@
+import { AppError } from '@/lib/errors'
+
+export type Scope = 'read' | 'write' | 'admin'
+
+/** Whoever makes a request: a signed-in browser session or an API key (with scopes). */
+export interface Actor {
+  userId: string
+  email: string
+  role: 'USER' | 'ADMIN'
+  via: 'session' | 'apiKey'
+  scopes: Scope[]
+  apiKeyId?: string
+}
+
+export const isAdmin = (a: Actor | null | undefined): boolean =>
+  !!a && a.role === 'ADMIN' && (a.via === 'session' || a.scopes.includes('admin'))
+
+/** Throws 401 without an actor, 403 when an API key lacks the scope (sessions hold every scope their role allows). */
+export function requireScope(actor: Actor | null, scope: Scope): Actor {
+  if (!actor) throw new AppError('UNAUTHENTICATED', 'Sign in or send an API key.')
+  if (actor.via === 'apiKey' && !actor.scopes.includes(scope)) {
+    throw new AppError('FORBIDDEN', `This API key lacks the "${scope}" scope.`)
+  }
+  if (scope === 'admin' && actor.role !== 'ADMIN') throw new AppError('FORBIDDEN', 'Admins only.')
+  return actor
+}

@@ -1,0 +1,35 @@
+import type { NextAuthOptions } from 'next-auth'
+import CredentialsProvider from 'next-auth/providers/credentials'
+import { checkCredentials } from './users'
+
+// Email + password sign-in; sessions are JWT cookies (next-auth requires JWT for credentials).
+// The token carries the user id; role and "disabled" are re-read per request (see actorFromCookies).
+export const authOptions: NextAuthOptions = {
+  secret: process.env.NEXTAUTH_SECRET,
+  session: { strategy: 'jwt', maxAge: 30 * 24 * 3600 },
+  pages: { signIn: '/signin' },
+  providers: [
+    CredentialsProvider({
+      name: 'Email',
+      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      async authorize(credentials) {
+        if (!credentials?.email || !credentials.password) return null
+        const user = await checkCredentials(credentials.email, credentials.password)
+        return user ? { id: user.id, email: user.email, name: user.name ?? user.email, role: user.role } : null
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.uid = user.id
+        token.role = (user as { role?: string }).role
+      }
+      return token
+    },
+    session({ session, token }) {
+      if (session.user) Object.assign(session.user, { id: token.uid, role: token.role })
+      return session
+    },
+  },
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+import { db } from '@/lib/db'
+import { AppError } from '@/lib/errors'
+import { hashPassword, verifyPassword } from './password'
+
+export const createUserInput = z.object({
+  email: z.string().trim().toLowerCase().email(),
+  password: z.string().min(8, 'at least 8 characters'),
+  name: z.string().trim().max(100).optional(),
+  role: z.enum(['USER', 'ADMIN']).default('USER'),
+})
+
+export async function createUser(input: z.input<typeof createUserInput>) {
+  const data = createUserInput.parse(input)
+  const existing = await db.user.findUnique({ where: { email: data.email } })
+  if (existing) throw new AppError('CONFLICT', `A user with email ${data.email} exists already.`)
+  return db.user.create({
+    data: { email: data.email, name: data.name, role: data.role, passwordHash: await hashPassword(data.password) },
+  })
+}
+
+/** The user for valid credentials, or null. Disabled users cannot sign in. */
+export async function checkCredentials(email: string, password: string) {
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } })
+  if (!user || user.disabled) return null
+  return (await verifyPassword(password, user.passwordHash)) ? user : null
+}
+
+/**
+ * Makes sure the admin account exists. Returns the generated password when one had to be made
+ * (printed once by the launcher), null when the account existed or the password was given.
+ */
+export async function ensureAdmin(email: string, password?: string): Promise<string | null> {
+  const existing = await db.user.findUnique({ where: { email: email.toLowerCase() } })
+  if (existing) {
+    if (existing.role !== 'ADMIN') await db.user.update({ where: { id: existing.id }, data: { role: 'ADMIN' } })
+    return null
+  }
+  const generated = password ? null : randomBytes(12).toString('base64url')
+  await createUser({ email, password: password ?? generated!, role: 'ADMIN', name: 'Admin' })
+  return generated
+}

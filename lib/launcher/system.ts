@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
+const canApt = () => process.getuid?.() === 0 && has('apt-get')
+
+function aptInstall(pkgs: string[]): boolean {
+  console.log(`reelhouse: installing ${pkgs.join(', ')} with apt-get…`)
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
+  return spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env }).status === 0
+}
+
+/** FFmpeg and ffprobe on PATH, installed from Debian when missing and we are root; else a clear error. */
+export function ensureFfmpeg(): void {
+  if (has('ffmpeg') && has('ffprobe')) return
+  if (canApt() && aptInstall(['ffmpeg']) && has('ffmpeg')) return
+  throw new Error('ffmpeg and ffprobe are required: install them (Debian/Ubuntu: apt-get install ffmpeg) and try again')
+}
+
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+
+/** Debian's Chromium for the browser tests (playwright-core cannot download browsers here). */
+export function ensureChromium(): void {
+  if (existsSync(CHROMIUM_PATH)) return
+  if (canApt() && aptInstall(['chromium', 'fonts-dejavu-core']) && existsSync(CHROMIUM_PATH)) return
+  throw new Error(`Chromium is required at ${CHROMIUM_PATH} for the browser tests (Debian: apt-get install chromium)`)
+}

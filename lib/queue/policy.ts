@@ -1,0 +1,19 @@
+// Job policy in one place (PeerTube-style constants): attempts, backoff, leases, timeouts.
+export const SESSION_POLICY = {
+  maxAttempts: 3,
+  /** Retry n waits backoffBaseMs * 2^(n-1), capped. */
+  backoffBaseMs: 2_000,
+  backoffMaxMs: 5 * 60_000,
+  /** A worker that misses renewals for this long loses the session to another worker. */
+  leaseMs: 30_000,
+  renewEveryMs: 10_000,
+  heartbeatEveryMs: 5_000,
+  /** Workers without a heartbeat for this long are not "live" (health endpoint, admin). */
+  workerLiveMs: 30_000,
+  /** No FFmpeg progress for this long: kill it and retry. */
+  hangTimeoutMs: 60_000,
+  pollEveryMs: 5_000,
+} as const
+
+export const backoffMs = (attempt: number): number =>
+  Math.min(SESSION_POLICY.backoffBaseMs * 2 ** Math.max(0, attempt - 1), SESSION_POLICY.backoffMaxMs)

@@ -1,0 +1,110 @@
+// The launcher behind `npm start` / `npm run dev|web|worker|cli` / `npm test` (after bootstrap.mjs
+// installed the npm packages): checks the machine and configuration, provides a database,
+// migrates, prepares the admin account and the bundle, then runs web and worker.
+import type { ChildProcess } from 'node:child_process'
+import { readEnv } from '@/lib/config/env'
+import { deployMigrations } from '@/lib/db/migrations'
+import { buildIfStale } from '@/lib/launcher/build'
+import { runChild, stopChild } from '@/lib/launcher/children'
+import { ensureAuthSecret, ensureWritableDir } from '@/lib/launcher/data-dir'
+import { resolveDatabase } from '@/lib/launcher/database'
+import { assertPortFree } from '@/lib/launcher/port'
+import { ensureChromium, ensureFfmpeg } from '@/lib/launcher/system'
+import { runTestSuite } from '@/lib/launcher/test-suite'
+
+type Mode = 'start' | 'dev' | 'web' | 'worker' | 'cli' | 'test'
+
+async function prepare(mode: Mode) {
+  const env = readEnv()
+  await ensureWritableDir(env.dataDir)
+  if (mode !== 'cli') ensureFfmpeg()
+  const secret = await ensureAuthSecret(env.dataDir, env.NEXTAUTH_SECRET)
+  const database = await resolveDatabase(env.DATABASE_URL, env.dataDir)
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    DATA_DIR: env.dataDir,
+    NEXTAUTH_SECRET: secret,
+    NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
+  }
+  Object.assign(process.env, childEnv)
+  return { env, database, childEnv }
+}
+
+async function setUpDatabase(adminEmail: string, adminPassword: string | undefined) {
+  const applied = await deployMigrations(process.env.DATABASE_URL!)
+  if (applied.length) console.log(`reelhouse: applied migrations ${applied.join(', ')}`)
+  const { ensureAdmin } = await import('@/lib/auth/users')
+  const generated = await ensureAdmin(adminEmail, adminPassword)
+  if (generated) {
+    console.log(`reelhouse: created admin ${adminEmail} with password ${generated}`)
+    console.log('reelhouse: (shown once; change it or set ADMIN_PASSWORD)')
+  }
+}
+
+async function serve(mode: Exclude<Mode, 'cli' | 'test'>) {
+  const { env, database, childEnv } = await prepare(mode)
+  if (mode !== 'worker') await assertPortFree(env.PORT, env.HOST)
+  await setUpDatabase(env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
+  const production = mode !== 'dev'
+  Object.assign(childEnv, { NODE_ENV: production ? 'production' : 'development' })
+  if (production && mode !== 'worker') await buildIfStale()
+  if (mode === 'start' && env.SEED_DEMO === '1') {
+    const { seedDemoContent } = await import('@/lib/content/demo')
+    await seedDemoContent(env.ADMIN_EMAIL).catch((err) => console.error(`reelhouse: demo content skipped: ${err.message}`))
+  }
+
+  const children: ChildProcess[] = []
+  if (mode !== 'worker') children.push(runChild('web', 'server.ts', childEnv))
+  if (mode !== 'web') children.push(runChild('worker', 'workers/transcoder.ts', childEnv))
+
+  let stopping = false
+  const stop = async (code: number) => {
+    if (stopping) return
+    stopping = true
+    await Promise.all(children.map((c) => stopChild(c)))
+    await database.stop()
+    console.log('reelhouse: stopped')
+    process.exit(code)
+  }
+  for (const c of children) {
+    c.once('exit', (code) => {
+      if (!stopping) {
+        console.error(`reelhouse: a child process exited (code ${code}); stopping`)
+        void stop(code || 1)
+      }
+    })
+  }
+  process.on('SIGINT', () => void stop(0))
+  process.on('SIGTERM', () => void stop(0))
+}
+
+async function main() {
+  const [mode = 'start', ...rest] = process.argv.slice(2) as [Mode, ...string[]]
+  switch (mode) {
+    case 'start':
+    case 'dev':
+    case 'web':
+    case 'worker':
+      return serve(mode)
+    case 'cli': {
+      const { database } = await prepare('cli')
+      const { runCli } = await import('./cli')
+      const code = await runCli(rest).finally(() => database.stop())
+      process.exit(code)
+      break
+    }
+    case 'test':
+      ensureFfmpeg()
+      ensureChromium()
+      process.exit(await runTestSuite(rest))
+      break
+    default:
+      throw new Error(`unknown mode ${mode}`)
+  }
+}
+
+main().catch((err) => {
+  console.error(`reelhouse: ${err instanceof Error ? err.message : err}`)
+  process.exit(1)
+})
