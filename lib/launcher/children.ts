@@ -3,9 +3,13 @@ import readline from 'node:readline'
 
 const COLORS = { web: 36, worker: 35, pg: 33 } as const
 
-/** Runs a TypeScript entry point as a child process whose output lines carry a `[name]` prefix. */
+/**
+ * Runs a TypeScript entry point as a child process whose output lines carry a `[name]` prefix.
+ * Children get their own process group: a Ctrl-C reaches only the launcher, which stops them in
+ * order (web and worker, then the database).
+ */
 export function runChild(name: keyof typeof COLORS, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   const prefix = process.stdout.isTTY ? `\x1b[${COLORS[name]}m[${name}]\x1b[0m ` : `[${name}] `
   for (const stream of [child.stdout!, child.stderr!]) {
     readline.createInterface({ input: stream }).on('line', (line) => console.log(prefix + line))

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto'
-import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 export async function ensureWritableDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true })
-    await access(dir, constants.W_OK)
+    // One level at a time: Node's recursive mkdir spins on pseudo file systems such as /proc,
+    // and root passes access() checks anyway, so a probe file is the real test.
+    const missing: string[] = []
+    for (let p = path.resolve(dir); !(await stat(p).catch(() => null)); p = path.dirname(p)) missing.unshift(p)
+    for (const p of missing) await mkdir(p)
+    const probe = path.join(dir, `.write-test-${process.pid}`)
+    await writeFile(probe, '')
+    await rm(probe)
   } catch {
     throw new Error(`DATA_DIR ${dir} is not writable (set DATA_DIR to a directory you can write)`)
   }

@@ -6,7 +6,7 @@ import { SESSION_POLICY } from './policy'
  * one whose lease expired (its worker died). SKIP LOCKED lets many workers claim concurrently
  * without ever getting the same row.
  */
-export async function claimNextSession(workerId: string, leaseMs = SESSION_POLICY.leaseMs): Promise<TranscodeSession | null> {
+export async function claimNextSession(workerId: string, leaseMs: number = SESSION_POLICY.leaseMs): Promise<TranscodeSession | null> {
   const rows = await db.$queryRaw<TranscodeSession[]>`
     UPDATE "TranscodeSession" SET
       state = 'STARTING', "leaseOwner" = ${workerId},
@@ -24,7 +24,7 @@ export async function claimNextSession(workerId: string, leaseMs = SESSION_POLIC
 }
 
 /** Extends the lease; false when another worker took the session over (ours expired). */
-export async function renewLease(sessionId: string, workerId: string, leaseMs = SESSION_POLICY.leaseMs): Promise<boolean> {
+export async function renewLease(sessionId: string, workerId: string, leaseMs: number = SESSION_POLICY.leaseMs): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE "TranscodeSession" SET "leaseExpiresAt" = now() + make_interval(secs => ${leaseMs / 1000})
     WHERE id = ${sessionId} AND "leaseOwner" = ${workerId}

@@ -1,0 +1,54 @@
+import type { ChildProcess } from 'node:child_process'
+import type { TestProject } from 'vitest/node'
+import { freePort } from '@/lib/db/embedded'
+import { buildIfStale } from '@/lib/launcher/build'
+import { runChild, stopChild } from '@/lib/launcher/children'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string
+    adminEmail: string
+    adminPassword: string
+  }
+}
+
+export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' }
+
+// The e2e project runs against the production build: web (server.ts) and worker as child
+// processes on the test database, exactly as `npm start` runs them.
+export default async function setup(project: TestProject) {
+  await buildIfStale()
+  process.env.NEXTAUTH_SECRET ??= 'e2e-secret-e2e-secret-e2e-secret'
+  const { ensureAdmin } = await import('@/lib/auth/users')
+  await ensureAdmin(ADMIN.email, ADMIN.password)
+  const port = await freePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    NEXTAUTH_URL: baseUrl,
+    LOG_LEVEL: 'warn',
+  } as NodeJS.ProcessEnv
+  const children: ChildProcess[] = [runChild('web', 'server.ts', env), runChild('worker', 'workers/transcoder.ts', env)]
+  await waitForHealth(baseUrl)
+  project.provide('baseUrl', baseUrl)
+  project.provide('adminEmail', ADMIN.email)
+  project.provide('adminPassword', ADMIN.password)
+  return async () => {
+    await Promise.all(children.map((c) => stopChild(c)))
+    const { disconnectDb } = await import('@/lib/db')
+    await disconnectDb()
+  }
+}
+
+async function waitForHealth(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${baseUrl}/api/v1/health`).then(async (r) => r.ok && (await r.json()).workers.length > 0, () => false)
+    if (ok) return
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`server at ${baseUrl} did not become healthy`)
+}
