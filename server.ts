@@ -1,7 +1,25 @@
 // The web process: one HTTP server hosting Next.js and socket.io on the same port.
+import { handleContentRequest } from '@/lib/streaming/http-server'
+import { createTusServer, tusRequestHandler } from '@/lib/uploads/tus'
+import { authorizeContent, describeOriginal } from '@/lib/web/content-access'
 import { startWebServer } from '@/lib/web/start'
 
-startWebServer().catch((err) => {
+const tus = createTusServer()
+
+startWebServer({
+  preHandlers: [
+    // Media bytes are answered here, before Next: Next's route-handler response path drops
+    // Content-Length (next/dist/server/send-response.js), and players need it exact.
+    (req, res) => handleContentRequest(req, res, { authorize: authorizeContent, describeOriginal }),
+    // tus uploads stream many GB in PATCH requests; @tus/server speaks Node's http directly.
+    tusRequestHandler(tus),
+  ],
+})
+  .then(() => {
+    // Abandoned resumable uploads are swept hourly (they expire after a day).
+    setInterval(() => void tus.then((s) => s.cleanUpExpiredUploads()).catch(() => {}), 3600_000).unref()
+  })
+  .catch((err) => {
   console.error(`reelhouse web: ${err instanceof Error ? err.message : err}`)
   process.exit(1)
 })

@@ -10,8 +10,10 @@ interface Ctx<P> {
 }
 
 interface Options<S extends z.ZodType | undefined> {
-  /** Required scope; omit for endpoints open to anonymous callers (they still get `actor` if present). */
+  /** Scope an API key must hold; a session holds every scope its role allows. */
   scope?: Scope
+  /** Also serve anonymous callers (public reads); `actor` is null for them. */
+  anonymous?: boolean
   params?: S
 }
 
@@ -30,7 +32,7 @@ export function route<S extends z.ZodType | undefined = undefined>(
       const raw = (await context?.params) ?? {}
       const params = (options.params ? options.params.parse(raw) : raw) as Params<S>
       const actor = await actorFromRequest(req)
-      if (options.scope) requireScope(actor, options.scope)
+      if (options.scope && (actor || !options.anonymous)) requireScope(actor, options.scope)
       return await handler({ req, params, actor })
     } catch (err) {
       if (!(err instanceof AppError) && (err as Error)?.name !== 'ZodError') log.error({ err }, 'route failed')

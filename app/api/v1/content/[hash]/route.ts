@@ -1,0 +1,8 @@
+import { json, route } from '@/lib/api/route'
+import { contentInfo, hashParams } from '@/lib/content/info'
+
+export const dynamic = 'force-dynamic'
+
+export const GET = route({ scope: 'read', anonymous: true, params: hashParams }, async ({ params, actor }) =>
+  json(await contentInfo(actor, params.hash)),
+)

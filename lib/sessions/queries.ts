@@ -1,0 +1,76 @@
+import { open } from 'node:fs/promises'
+import { z } from 'zod'
+import type { Actor } from '@/lib/auth/actor'
+import { localContentStore } from '@/lib/content/store'
+import { db } from '@/lib/db'
+import { AppError } from '@/lib/errors'
+import { SESSION_POLICY } from '@/lib/queue/policy'
+
+export const sessionIdParams = z.object({ id: z.string().min(1).max(64) })
+export const logsQuery = z.object({ bytes: z.coerce.number().int().min(1).max(1 << 20).default(64 * 1024) })
+
+/** The session if the actor is an admin or owns a video made from its content; else 404. */
+export async function findVisibleSession(actor: Actor, id: string) {
+  const session = await db.transcodeSession.findUnique({ where: { id } })
+  if (!session) throw new AppError('NOT_FOUND', 'No such session.')
+  if (actor.role === 'ADMIN') return session
+  const owns = await db.video.count({ where: { contentHash: session.contentHash, ownerId: actor.userId } })
+  if (!owns) throw new AppError('NOT_FOUND', 'No such session.')
+  return session
+}
+
+type Session = Awaited<ReturnType<typeof findVisibleSession>>
+
+export function sessionStatus(s: Session) {
+  return {
+    id: s.id,
+    state: s.state,
+    contentHash: s.contentHash,
+    progress: s.progress,
+    attempt: s.attempt,
+    maxAttempts: s.maxAttempts,
+    fallback: s.fallback,
+    error: s.error,
+    runAt: s.runAt.toISOString(),
+    createdAt: s.createdAt.toISOString(),
+    startedAt: s.startedAt?.toISOString() ?? null,
+    finishedAt: s.finishedAt?.toISOString() ?? null,
+  }
+}
+
+export async function sessionHealth(s: Session) {
+  const [worker, lastEvent] = await Promise.all([
+    s.leaseOwner ? db.worker.findUnique({ where: { id: s.leaseOwner } }) : null,
+    db.sessionEvent.findFirst({ where: { sessionId: s.id }, orderBy: { id: 'desc' } }),
+  ])
+  const active = ['STARTING', 'RUNNING', 'COMPLETED'].includes(s.state)
+  const lastActivity = lastEvent?.createdAt ?? s.updatedAt
+  return {
+    ...sessionStatus(s),
+    encodeSpeed: s.encodeSpeed,
+    segmentsReady: s.segmentsReady,
+    segmentsTotal: s.segmentsTotal,
+    lease: { owner: s.leaseOwner, expiresAt: s.leaseExpiresAt?.toISOString() ?? null },
+    worker: worker
+      ? { id: worker.id, host: worker.host, pid: worker.pid, cpu: worker.cpu, rssBytes: Number(worker.rss), heartbeatAt: worker.heartbeatAt.toISOString() }
+      : null,
+    lastEventAt: lastEvent?.createdAt.toISOString() ?? null,
+    stalled: active && Date.now() - lastActivity.getTime() > SESSION_POLICY.hangTimeoutMs,
+  }
+}
+
+/** The last `bytes` of the FFmpeg log of the session's content (empty before the first run). */
+export async function sessionLogTail(s: Session, bytes: number): Promise<string> {
+  const file = localContentStore().filePath(s.contentHash, 'logs/ffmpeg.log')
+  const handle = await open(file, 'r').catch(() => null)
+  if (!handle) return ''
+  try {
+    const { size } = await handle.stat()
+    const start = Math.max(0, size - bytes)
+    const buf = Buffer.alloc(size - start)
+    await handle.read(buf, 0, buf.length, start)
+    return buf.toString('utf8')
+  } finally {
+    await handle.close()
+  }
+}

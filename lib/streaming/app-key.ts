@@ -1,0 +1,9 @@
+import { playbackKey } from './tokens'
+
+let key: Uint8Array | undefined
+
+/** The playback-token key of this deployment, derived once from NEXTAUTH_SECRET. */
+export function appPlaybackKey(): Uint8Array {
+  key ??= playbackKey(process.env.NEXTAUTH_SECRET ?? '')
+  return key
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod'
+import type { Actor } from '@/lib/auth/actor'
+import { db } from '@/lib/db'
+import { findEditableVideo } from './access'
+import { visibilitySchema } from './schemas'
+
+export const updateVideoInput = z
+  .object({
+    title: z.string().trim().min(1).max(200).optional(),
+    description: z.string().trim().max(5000).optional(),
+    visibility: visibilitySchema.optional(),
+  })
+  .strict()
+
+export async function updateVideo(actor: Actor, id: string, input: z.infer<typeof updateVideoInput>) {
+  await findEditableVideo(actor, id)
+  await db.video.update({ where: { id }, data: input })
+}
+
+/** Deletes the video; its content stays while another video references it, else it is swept after retention. */
+export async function deleteVideo(actor: Actor, id: string): Promise<void> {
+  const video = await findEditableVideo(actor, id)
+  await db.$transaction(async (tx) => {
+    await tx.video.delete({ where: { id } })
+    const others = await tx.video.count({ where: { contentHash: video.contentHash } })
+    if (others === 0) await tx.content.update({ where: { hash: video.contentHash }, data: { orphanedAt: new Date() } })
+  })
+}

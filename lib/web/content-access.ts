@@ -1,0 +1,36 @@
+import type { IncomingMessage } from 'node:http'
+import { actorFromHeaders } from '@/lib/auth/current'
+import { db } from '@/lib/db'
+import { AppError } from '@/lib/errors'
+import { appPlaybackKey } from '@/lib/streaming/app-key'
+import type { Authorize, OriginalFacts } from '@/lib/streaming/http-server'
+import { verifyPlaybackToken } from '@/lib/streaming/tokens'
+import { contentAccess } from '@/lib/videos/access'
+
+// A player asks for dozens of segments a minute; public status is re-checked at most every few
+// seconds per hash, so one DB query serves many requests. Private access is never cached.
+const PUBLIC_TTL_MS = 5_000
+const publicUntil = new Map<string, number>()
+
+/** Who may read the bytes of a content hash: a valid playback token, or a viewer of a video using it. */
+export const authorizeContent: Authorize = async ({ hash, token, req }: { hash: string; token?: string; req: IncomingMessage }) => {
+  if (token !== undefined) {
+    await verifyPlaybackToken(token, hash, appPlaybackKey())
+    return 'private'
+  }
+  if ((publicUntil.get(hash) ?? 0) > Date.now()) return 'public'
+  const actor = await actorFromHeaders({ authorization: req.headers.authorization, cookie: req.headers.cookie })
+  const access = await contentAccess(actor, hash)
+  if (access === 'public') {
+    if (publicUntil.size > 10_000) publicUntil.clear()
+    publicUntil.set(hash, Date.now() + PUBLIC_TTL_MS)
+  }
+  if (access) return access
+  if (!actor) throw new AppError('UNAUTHENTICATED', 'Sign in or use a playback token for this content.')
+  throw new AppError('NOT_FOUND', 'No such content.')
+}
+
+export async function describeOriginal(hash: string): Promise<OriginalFacts | undefined> {
+  const content = await db.content.findUnique({ where: { hash }, select: { mime: true } })
+  return content ? { type: content.mime, filename: `${hash.slice(0, 12)}` } : undefined
+}
