@@ -1,6 +1,6 @@
 import { db, type Prisma } from '@/lib/db'
 
-export const EVENTS_CHANNEL = 'reelhouse_events'
+import { EVENTS_CHANNEL } from './channels'
 
 export type SessionEventType =
   | 'SessionQueued'

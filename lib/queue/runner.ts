@@ -3,11 +3,12 @@ import os from 'node:os'
 import pg from 'pg'
 import type { TranscodeSession } from '@/lib/db'
 import { log } from '@/lib/log'
+import { CANCEL_CHANNEL, WAKE_CHANNEL } from './channels'
 import { claimNextSession, releaseLease, renewLease } from './claim'
 import { SESSION_POLICY } from './policy'
 import { heartbeat, registerWorker, unregisterWorker, type WorkerBeat } from './workers'
 
-export const WAKE_CHANNEL = 'reelhouse_jobs'
+
 
 export interface SessionHandlerContext {
   workerId: string
@@ -79,11 +80,11 @@ export class WorkerRunner {
     client.on('error', (err) => log.warn({ err }, 'listen connection lost; polling only'))
     client.on('notification', (msg) => {
       if (msg.channel === WAKE_CHANNEL) this.wake?.()
-      else if (msg.channel === 'reelhouse_cancel' && msg.payload) this.abortSession(msg.payload, 'cancelled')
+      else if (msg.channel === CANCEL_CHANNEL && msg.payload) this.abortSession(msg.payload, 'cancelled')
     })
     await client.connect()
     await client.query(`LISTEN ${WAKE_CHANNEL}`)
-    await client.query('LISTEN reelhouse_cancel')
+    await client.query(`LISTEN ${CANCEL_CHANNEL}`)
     this.listener = client
   }
 

@@ -1,6 +1,6 @@
 import { db } from '@/lib/db'
 import { localContentStore } from '@/lib/content/store'
-import { WAKE_CHANNEL } from '@/lib/queue/runner'
+import { WAKE_CHANNEL } from '@/lib/queue/channels'
 import { publishEvent } from '@/lib/queue/events'
 import type { VideoMetadata } from './schemas'
 
