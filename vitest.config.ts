@@ -27,6 +27,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/setup/global-db.ts', 'tests/setup/global-server.ts'],
+          setupFiles: ['tests/setup/env.ts'],
           testTimeout: 180_000,
           hookTimeout: 600_000,
           fileParallelism: false,
