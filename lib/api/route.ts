@@ -41,11 +41,15 @@ export function route<S extends z.ZodType | undefined = undefined>(
   }
 }
 
-/** Parses a JSON body with a zod schema; malformed JSON is a 400, a shape error a 422. */
-export async function jsonBody<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+/**
+ * Parses a JSON body with a zod schema; malformed JSON is a 400, a shape error a 422. With
+ * `optional`, an empty body counts as `{}`.
+ */
+export async function jsonBody<T extends z.ZodType>(req: Request, schema: T, opts: { optional?: boolean } = {}): Promise<z.infer<T>> {
   let body: unknown
   try {
-    body = await req.json()
+    const text = await req.text()
+    body = opts.optional && text.trim() === '' ? {} : JSON.parse(text)
   } catch {
     throw new AppError('BAD_REQUEST', 'The body must be valid JSON.')
   }

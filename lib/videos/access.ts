@@ -17,8 +17,8 @@ export function listableWhere(actor: Actor | null): Prisma.VideoWhereInput {
 }
 
 /** The video, or 404 when it does not exist or the actor may not know it exists. */
-export async function findViewableVideo<T extends Prisma.VideoInclude>(actor: Actor | null, id: string, include?: T) {
-  const video = await db.video.findUnique({ where: { id }, include })
+export async function findViewableVideo(actor: Actor | null, id: string) {
+  const video = await db.video.findUnique({ where: { id } })
   if (!video || !canView(actor, video)) throw new AppError('NOT_FOUND', 'No such video.')
   return video
 }
