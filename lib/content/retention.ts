@@ -1,0 +1,31 @@
+import { db } from '@/lib/db'
+import { log } from '@/lib/log'
+import { localContentStore } from './store'
+
+/**
+ * Deletes content that no video has referenced for `retentionDays`. The reference count is
+ * re-checked under a row lock in the same transaction, so content that gained a video meanwhile
+ * (a re-upload of the same bytes) is never deleted.
+ */
+export async function sweepOrphanedContent(retentionDays: number): Promise<string[]> {
+  const cutoff = new Date(Date.now() - retentionDays * 86_400_000)
+  const candidates = await db.content.findMany({ where: { orphanedAt: { lt: cutoff } }, select: { hash: true } })
+  const removed: string[] = []
+  for (const { hash } of candidates) {
+    const gone = await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT hash FROM "Content" WHERE hash = ${hash} FOR UPDATE`
+      if ((await tx.video.count({ where: { contentHash: hash } })) > 0) {
+        await tx.content.update({ where: { hash }, data: { orphanedAt: null } })
+        return false
+      }
+      await tx.content.delete({ where: { hash } })
+      return true
+    })
+    if (gone) {
+      await localContentStore().remove(hash)
+      removed.push(hash)
+    }
+  }
+  if (removed.length) log.info({ removed: removed.length }, 'retention: removed unreferenced content')
+  return removed
+}
