@@ -1,6 +1,7 @@
 // The worker process: claims transcode sessions from Postgres and runs the media pipeline.
 import { readEnv } from '@/lib/config/env'
 import { disconnectDb } from '@/lib/db'
+import { retentionLoop } from '@/lib/content/retention'
 import { log } from '@/lib/log'
 import { WorkerRunner } from '@/lib/queue/runner'
 import { createSessionHandler } from '@/lib/transcode/handler'
@@ -8,9 +9,11 @@ import { createSessionHandler } from '@/lib/transcode/handler'
 async function main() {
   const env = readEnv()
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set (npm start sets it for you; npm run worker needs it)')
-  const { handler, gate } = await createSessionHandler()
+  const { handler, gate, config } = await createSessionHandler()
   const runner = new WorkerRunner(handler, gate)
   await runner.start()
+  const background = new AbortController()
+  retentionLoop(config.storage.retentionDays, background.signal)
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -18,6 +21,7 @@ async function main() {
     log.info({ signal }, 'worker stopping')
     const force = setTimeout(() => process.exit(1), 15_000)
     force.unref()
+    background.abort()
     await runner.stop()
     await disconnectDb()
     process.exit(0)

@@ -29,3 +29,12 @@ export async function sweepOrphanedContent(retentionDays: number): Promise<strin
   if (removed.length) log.info({ removed: removed.length }, 'retention: removed unreferenced content')
   return removed
 }
+
+/** Sweeps once an hour until `signal` aborts (run by the worker). */
+export function retentionLoop(retentionDays: number, signal: AbortSignal): void {
+  const tick = () => void sweepOrphanedContent(retentionDays).catch((err) => log.warn({ err }, 'retention sweep failed'))
+  const timer = setInterval(tick, 3600_000)
+  timer.unref()
+  signal.addEventListener('abort', () => clearInterval(timer))
+  tick()
+}

@@ -1,5 +1,9 @@
-import { DEFAULT_MAX_UPLOAD_BYTES } from './limits'
+import { loadStreamingConfig } from '@/lib/pipeline/config'
 
+let limit: number | undefined
+
+/** Largest accepted upload, from the streaming config (`limits.max_upload_bytes`). */
 export async function maxUploadBytes(): Promise<number> {
-  return DEFAULT_MAX_UPLOAD_BYTES
+  limit ??= loadStreamingConfig().limits.maxUploadBytes
+  return limit
 }

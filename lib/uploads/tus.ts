@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { FileStore } from '@tus/file-store'
 import { Server, type Upload } from '@tus/server'
@@ -11,6 +12,7 @@ import { log } from '@/lib/log'
 import { ingestUpload } from '@/lib/videos/ingest'
 import { videoMetadataInput } from '@/lib/videos/schemas'
 import { maxUploadBytes } from './config'
+import { claimDirectUpload, DIRECT_UPLOAD_PREFIX, type DirectUploadClaims, parseDirectUploadPath, verifyDirectUploadToken } from './direct'
 
 export const TUS_PATH = '/api/v1/uploads'
 /** Unfinished uploads older than this are swept (the client would have to start again). */
@@ -26,6 +28,18 @@ function reject(status: number, code: string, detail: string): never {
 const actorOf = (req: Request) =>
   actorFromHeaders({ authorization: req.headers.get('authorization'), cookie: req.headers.get('cookie') })
 
+/** The direct-upload claims when the request goes to a direct upload URL (see ./direct), else null; rejects bad tokens. */
+async function directOf(req: Request): Promise<(DirectUploadClaims & { token: string; uploadId?: string }) | null> {
+  const parsed = parseDirectUploadPath(new URL(req.url).pathname)
+  if (!parsed) return null
+  try {
+    return { ...(await verifyDirectUploadToken(parsed.token)), ...parsed }
+  } catch (err) {
+    const p = toProblem(err)
+    reject(p.status, p.code, p.detail ?? 'invalid upload URL')
+  }
+}
+
 /** The resumable-upload endpoint (tus 1.0 via @tus/server), files under DATA_DIR/uploads. */
 export async function createTusServer(): Promise<Server> {
   const directory = path.join(env().dataDir, 'uploads')
@@ -37,7 +51,21 @@ export async function createTusServer(): Promise<Server> {
     maxSize: await maxUploadBytes(),
     relativeLocation: true,
     respectForwardedHeaders: false,
+    // Direct uploads keep their token in every URL of the upload, so PATCH and HEAD carry it too.
+    generateUrl(req, { path: base, id }) {
+      const direct = parseDirectUploadPath(new URL(req.url).pathname)
+      return direct ? `${DIRECT_UPLOAD_PREFIX}${direct.token}/${id}` : `${base}/${id}`
+    },
+    async namingFunction(req) {
+      const direct = await directOf(req)
+      return direct ? direct.id : randomBytes(16).toString('hex')
+    },
     async onIncomingRequest(req, uploadId) {
+      const direct = await directOf(req)
+      if (direct) {
+        if (req.method === 'POST' ? direct.uploadId !== undefined : direct.uploadId !== direct.id) reject(404, 'NOT_FOUND', 'No such upload.')
+        return
+      }
       const actor = await actorOf(req)
       if (!actor) reject(401, 'UNAUTHENTICATED', 'Sign in or send an API key to upload.')
       if (actor.via === 'apiKey' && !actor.scopes.includes('write')) reject(403, 'FORBIDDEN', 'This API key lacks the "write" scope.')
@@ -48,6 +76,8 @@ export async function createTusServer(): Promise<Server> {
       }
     },
     async onUploadCreate(req, upload) {
+      const direct = await directOf(req)
+      if (direct) return { metadata: await directUploadMetadata(direct, upload) }
       const actor = (await actorOf(req))!
       const meta = videoMetadataInput.safeParse({
         title: upload.metadata?.title ?? upload.metadata?.filename ?? upload.metadata?.name,
@@ -63,6 +93,30 @@ export async function createTusServer(): Promise<Server> {
     },
   })
   return server
+}
+
+/** Metadata of a direct upload: the token's title and visibility win over what the uploader sends. */
+async function directUploadMetadata(direct: DirectUploadClaims, upload: Upload): Promise<Record<string, string>> {
+  if (direct.maxSizeBytes !== undefined && upload.size !== undefined && upload.size > direct.maxSizeBytes) {
+    reject(413, 'TOO_LARGE', `This upload URL accepts at most ${direct.maxSizeBytes} bytes.`)
+  }
+  if (!(await claimDirectUpload(path.join(env().dataDir, 'direct-uploads'), direct.id))) {
+    reject(409, 'CONFLICT', 'This upload URL was used already; ask for a new one.')
+  }
+  const meta = videoMetadataInput.safeParse({
+    title: direct.title ?? upload.metadata?.title ?? upload.metadata?.filename ?? upload.metadata?.name,
+    description: direct.description ?? upload.metadata?.description ?? undefined,
+    visibility: direct.visibility,
+  })
+  if (!meta.success) reject(422, 'INVALID_INPUT', meta.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
+  const { filetype, filename } = upload.metadata ?? {}
+  return {
+    ...(filetype ? { filetype } : {}),
+    ...(filename ? { filename } : {}),
+    ...meta.data,
+    ownerId: direct.ownerId,
+    directUploadId: direct.id,
+  }
 }
 
 async function finishUpload(directory: string, upload: Upload) {
