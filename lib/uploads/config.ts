@@ -1,9 +1,7 @@
-import { loadStreamingConfig } from '@/lib/pipeline/config'
+import { streamingConfig } from '@/lib/config/streaming'
 
-let limit: number | undefined
+/** Largest accepted upload (`limits.max_upload_bytes`). */
+export const maxUploadBytes = async (): Promise<number> => streamingConfig().limits.maxUploadBytes
 
-/** Largest accepted upload, from the streaming config (`limits.max_upload_bytes`). */
-export async function maxUploadBytes(): Promise<number> {
-  limit ??= loadStreamingConfig().limits.maxUploadBytes
-  return limit
-}
+/** Originals up to this size are offered to players as the direct URL (seed 002: 20 MB). */
+export const directPlayMaxBytes = (): number => streamingConfig().directPlayMaxBytes

@@ -1,4 +1,9 @@
+import { stat } from 'node:fs/promises'
 import type { Actor } from '@/lib/auth/actor'
+import { localContentStore } from '@/lib/content/store'
+import { DASH_MANIFEST, HLS_MASTER, PARTIAL_DIR } from '@/lib/pipeline/layout'
+import { POSTER, STORYBOARD_VTT } from '@/lib/pipeline/previews'
+import { directPlayMaxBytes } from '@/lib/uploads/config'
 import { db } from '@/lib/db'
 import { appPlaybackKey } from '@/lib/streaming/app-key'
 import { signPlaybackToken } from '@/lib/streaming/tokens'
@@ -19,18 +24,27 @@ export function statusOf(state: string): VideoStatus {
   return state === 'STORED' ? 'ready' : state === 'FAILED' ? 'failed' : 'processing'
 }
 
-/** Absolute-path URLs for the player: plain for public content, token-carrying otherwise. */
-export async function playbackUrls(hash: string, status: VideoStatus, isPublic: boolean, viewerId?: string) {
-  const base = isPublic
+/**
+ * Absolute-path URLs for the player: plain for public content, token-carrying otherwise. While a
+ * session encodes, `hls` points at the growing playlists once the first segments exist.
+ * `preferred` follows seed 002: small originals play directly, larger ones through ABR.
+ */
+export async function playbackUrls(opts: { hash: string; status: VideoStatus; isPublic: boolean; viewerId?: string; sizeBytes: number }) {
+  const { hash, status } = opts
+  const base = opts.isPublic
     ? `/api/v1/content/${hash}`
-    : `/api/v1/content/${hash}/t/${await signPlaybackToken({ hash, userId: viewerId }, appPlaybackKey())}`
+    : `/api/v1/content/${hash}/t/${await signPlaybackToken({ hash, userId: opts.viewerId }, appPlaybackKey())}`
   const ready = status === 'ready'
+  const partial = !ready && status === 'processing' && (await stat(localContentStore().filePath(hash, `${PARTIAL_DIR}/${HLS_MASTER}`)).catch(() => null))
+  const hls = ready ? `${base}/${HLS_MASTER}` : partial ? `${base}/${PARTIAL_DIR}/${HLS_MASTER}` : null
   return {
     direct: `${base}/original`,
-    hls: ready ? `${base}/master.m3u8` : null,
-    dash: ready ? `${base}/manifest.mpd` : null,
-    poster: ready ? `${base}/thumbs/poster.jpg` : null,
-    storyboard: ready ? `${base}/thumbs/storyboard.vtt` : null,
+    hls,
+    dash: ready ? `${base}/${DASH_MANIFEST}` : null,
+    poster: ready ? `${base}/${POSTER}` : null,
+    storyboard: ready ? `${base}/${STORYBOARD_VTT}` : null,
+    live: !ready && !!hls,
+    preferred: hls && opts.sizeBytes > directPlayMaxBytes() ? 'hls' : 'direct',
   }
 }
 
@@ -67,7 +81,7 @@ export async function videoView(video: VideoRow, actor: Actor | null) {
       bitrate: r.bitrate,
       codecs: r.codecs,
     })),
-    playback: await playbackUrls(video.contentHash, status, isPublic, actor?.userId),
+    playback: await playbackUrls({ hash: video.contentHash, status, isPublic, viewerId: actor?.userId, sizeBytes: Number(video.content.size) }),
     canEdit: isOwnerOrAdmin(actor, video),
   }
 }
