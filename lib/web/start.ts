@@ -1,9 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import next from 'next'
+import pg from 'pg'
 import { Server as SocketServer } from 'socket.io'
+import { actorFromHandshake } from '@/lib/auth/socket'
 import { readEnv } from '@/lib/config/env'
 import { disconnectDb } from '@/lib/db'
 import { log } from '@/lib/log'
+import { attachRealtime, realtimeServerOptions } from '@/lib/realtime/server'
+import { startEventsBridge } from './events-bridge'
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
 
@@ -31,7 +35,15 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
       res.end(JSON.stringify({ type: 'about:blank', title: 'Internal server error', status: 500, code: 'INTERNAL' }))
     }
   })
-  const io = new SocketServer(server, { serveClient: false, perMessageDeflate: false })
+  const io = new SocketServer(server, { ...realtimeServerOptions, serveClient: false })
+  // Through Postgres so commands and pipeline events reach sockets on every web node.
+  const adapterPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 })
+  const realtime = await attachRealtime(io, { authenticate: actorFromHandshake, adapterPool })
+  const bridge = startEventsBridge(env.DATABASE_URL, {
+    // Every node LISTENs to the same NOTIFY, so each delivers to its own sockets only.
+    emitToUser: (userId, event, data) => realtime.emitToUser(userId, event, data, { local: true }),
+    emitToAdmins: (event, data) => realtime.emitToAdmins(event, data, { local: true }),
+  })
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -50,13 +62,16 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
     log.info({ signal }, 'web stopping')
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
+    realtime.close()
+    await bridge.stop()
     io.close() // also closes the HTTP server: stops accepting and ends sockets
     server.closeAllConnections()
+    await adapterPool.end().catch(() => {})
     await app.close().catch(() => {})
     await disconnectDb()
     process.exit(0)
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
   process.once('SIGINT', () => void shutdown('SIGINT'))
-  return { server, io, port }
+  return { server, io, port, realtime }
 }
