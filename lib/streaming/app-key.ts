@@ -1,4 +1,4 @@
-import { playbackKey } from './tokens'
+import { playbackKey } from '@/lib/streaming/tokens'
 
 let key: Uint8Array | undefined
 

@@ -32,5 +32,8 @@ export const authorizeContent: Authorize = async ({ hash, token, req }: { hash: 
 
 export async function describeOriginal(hash: string): Promise<OriginalFacts | undefined> {
   const content = await db.content.findUnique({ where: { hash }, select: { mime: true } })
-  return content ? { type: content.mime, filename: `${hash.slice(0, 12)}` } : undefined
+  return content ? { type: content.mime, filename: `${hash.slice(0, 12)}${extensionFor(content.mime)}` } : undefined
 }
+
+const EXTENSIONS: Record<string, string> = { 'video/mp4': '.mp4', 'video/quicktime': '.mov', 'video/webm': '.webm', 'video/x-matroska': '.mkv' }
+const extensionFor = (mime: string): string => EXTENSIONS[mime] ?? ''

@@ -35,6 +35,10 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
       res.end(JSON.stringify({ type: 'about:blank', title: 'Internal server error', status: 500, code: 'INTERNAL' }))
     }
   })
+  // Longer than Node's 5 s: a slow player may still be draining a large range from the kernel
+  // when the server has finished writing it, and would otherwise find its socket closed.
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
   const io = new SocketServer(server, { ...realtimeServerOptions, serveClient: false })
   // Through Postgres so commands and pipeline events reach sockets on every web node.
   const adapterPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 })

@@ -1,0 +1,206 @@
+import { createWriteStream } from 'node:fs'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { finished } from 'node:stream/promises'
+import { randomFillSync } from 'node:crypto'
+import { contentDir } from '@/lib/content/paths'
+import { READ_PIECE_BYTES } from '@/lib/streaming/pipe'
+import { median, percentile, throttledRanges, ttfbSamples, wrkMiBps } from './clients'
+import { ensureTools, type Running, rssBytes, startNginx, startOurServer } from './processes'
+
+// Range delivery measured against nginx on loopback: throughput, memory under many slow viewers,
+// time to first byte, and the read piece size. Run with `npx tsx bench/range/run.ts`.
+const GiB = 1024 ** 3
+const MiB = 1024 ** 2
+const KiB = 1024
+const THROUGHPUT_HASH = 'a1'.repeat(32)
+const MEMORY_HASH = 'b2'.repeat(32)
+const THROUGHPUT_FILE = 1 * GiB
+const MEMORY_FILE = 2 * GiB
+const CLIENTS = 16
+const VIEWERS = 200
+const VIEWER_RATE = 256 * KiB
+const VIEWER_RANGE = 2 * MiB
+const PIECE_SIZES = [64 * KiB, 128 * KiB, 256 * KiB, 1 * MiB]
+const ROUNDS = 5
+const ROUND_SECONDS = 5
+const TTFB_SAMPLES = 200
+const WATCHDOG_MS = 12 * 60_000
+
+const running = new Set<Running>()
+let workDir: string | undefined
+
+async function cleanup(): Promise<void> {
+  await Promise.allSettled([...running].map((r) => r.stop()))
+  running.clear()
+  if (workDir) await rm(workDir, { recursive: true, force: true })
+}
+
+function track<T extends Running>(r: T): T {
+  running.add(r)
+  const stop = r.stop
+  r.stop = async () => {
+    running.delete(r)
+    await stop()
+  }
+  return r
+}
+
+async function writeFixture(file: string, size: number): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true })
+  const out = createWriteStream(file)
+  const block = randomFillSync(Buffer.allocUnsafe(MiB))
+  for (let written = 0; written < size; written += block.length) {
+    block.writeUInt32LE(written / MiB, 0) // no two blocks alike
+    if (!out.write(Buffer.from(block))) await new Promise<void>((r) => out.once('drain', () => r()))
+  }
+  out.end()
+  await finished(out)
+}
+
+const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(7)
+const mib = (bytes: number) => fmt(bytes / MiB, 1)
+const kib = (bytes: number) => (bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`)
+const ourPath = (hash: string) => `/api/v1/content/${hash}/original`
+const nginxPath = (hash: string) => `/content/${hash.slice(0, 2)}/${hash}/original`
+
+async function memoryUnderViewers(pieceSize: number, dataDir: string, seconds: number) {
+  const server = track(await startOurServer(dataDir, pieceSize))
+  await ttfbSamples(server.port, ourPath(MEMORY_HASH), 'bytes=0-1048575', 5) // warm up the code paths
+  await new Promise((r) => setTimeout(r, 1000))
+  const before = await rssBytes(server.pid)
+  let peak = before
+  const sampler = setInterval(async () => {
+    peak = Math.max(peak, await rssBytes(server.pid).catch(() => 0))
+  }, 200)
+  const load = await throttledRanges({
+    port: server.port,
+    path: ourPath(MEMORY_HASH),
+    fileSize: MEMORY_FILE,
+    clients: VIEWERS,
+    bytesPerSecond: VIEWER_RATE,
+    rangeBytes: VIEWER_RANGE,
+    durationMs: seconds * 1000,
+  })
+  clearInterval(sampler)
+  const { outcomes } = await server.stats()
+  await server.stop()
+  return { before, peak, load, outcomes }
+}
+
+/** TTFB of a 1 MiB seek while `CLIENTS` wrk clients stream the 1 GiB file from the same server. */
+async function underLoad(port: number, filePath: string, range: string, samples: number) {
+  const background = wrkMiBps(`http://127.0.0.1:${port}${filePath}`, CLIENTS, ROUND_SECONDS)
+  await new Promise((r) => setTimeout(r, 1000))
+  const ttfb = await ttfbSamples(port, filePath, range, samples)
+  return { rate: await background, ttfb }
+}
+
+async function main(): Promise<void> {
+  await ensureTools()
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'reelhouse-range-bench-'))
+  const dataDir = path.join(workDir, 'data')
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')
+  console.log(`range bench: node ${process.version}, ${os.cpus().length} cores, load average ${load()}`)
+  let t = Date.now()
+  await writeFixture(path.join(contentDir(THROUGHPUT_HASH, dataDir), 'original'), THROUGHPUT_FILE)
+  await writeFixture(path.join(contentDir(MEMORY_HASH, dataDir), 'original'), MEMORY_FILE)
+  console.log(`fixtures: 1 GiB and 2 GiB written in ${((Date.now() - t) / 1000).toFixed(1)} s\n`)
+  const mid = THROUGHPUT_FILE / 2 + 12345
+  const seek = `bytes=${mid}-${mid + MiB - 1}`
+
+  console.log(`[piece size] ${CLIENTS} clients GET 1 GiB for ${ROUND_SECONDS} s (with a 1 MiB seek TTFB and event-loop delay meanwhile);`)
+  console.log(`             then ${VIEWERS} viewers at ${VIEWER_RATE / KiB} KiB/s for 12 s (server RSS)`)
+  console.log('piece      MiB/s  TTFB p50/p99 ms  loop p99 ms  RSS growth  viewer errors  server outcomes')
+  for (const pieceSize of PIECE_SIZES) {
+    const server = track(await startOurServer(dataDir, pieceSize))
+    await server.stats()
+    const loaded = await underLoad(server.port, ourPath(THROUGHPUT_HASH), seek, 100)
+    const { loop } = await server.stats()
+    await server.stop()
+    const m = await memoryUnderViewers(pieceSize, dataDir, 12)
+    const ttfb = `${percentile(loaded.ttfb, 50).toFixed(1)}/${percentile(loaded.ttfb, 99).toFixed(1)}`
+    console.log(
+      `${kib(pieceSize).padEnd(8)} ${fmt(loaded.rate)}  ${ttfb.padStart(15)}  ${fmt(loop.p99, 1).padStart(11)}  ${mib(m.peak - m.before)} MiB  ${String(m.load.errors).padStart(13)}  ${JSON.stringify(m.outcomes)}`,
+    )
+  }
+
+  console.log(`\n[throughput] ${CLIENTS} concurrent clients, 1 GiB file, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s, piece ${kib(READ_PIECE_BYTES)}`)
+  const ours = track(await startOurServer(dataDir, READ_PIECE_BYTES))
+  const nginx = track(await startNginx(dataDir, workDir))
+  const ourUrl = `http://127.0.0.1:${ours.port}${ourPath(THROUGHPUT_HASH)}`
+  const nginxUrl = `http://127.0.0.1:${nginx.port}${nginxPath(THROUGHPUT_HASH)}`
+  const ourRates: number[] = []
+  const nginxRates: number[] = []
+  for (let round = 1; round <= ROUNDS; round++) {
+    const order = round % 2 ? ['ours', 'nginx'] : ['nginx', 'ours']
+    for (const who of order) {
+      const rate = await wrkMiBps(who === 'ours' ? ourUrl : nginxUrl, CLIENTS, ROUND_SECONDS)
+      ;(who === 'ours' ? ourRates : nginxRates).push(rate)
+    }
+    console.log(`round ${round}: ours ${fmt(ourRates.at(-1) ?? 0)} MiB/s   nginx ${fmt(nginxRates.at(-1) ?? 0)} MiB/s`)
+  }
+  const ratio = median(ourRates) / median(nginxRates)
+  console.log(`median: ours ${fmt(median(ourRates))} MiB/s   nginx ${fmt(median(nginxRates))} MiB/s   ratio ${ratio.toFixed(2)}x (target >= 0.9x)`)
+
+  console.log(`\n[memory] ${VIEWERS} viewers x ${VIEWER_RATE / KiB} KiB/s, random ${VIEWER_RANGE / MiB} MiB ranges of a 2 GiB file, 20 s, piece ${kib(READ_PIECE_BYTES)}`)
+  const m = await memoryUnderViewers(READ_PIECE_BYTES, dataDir, 20)
+  console.log(
+    `server RSS before ${mib(m.before).trim()} MiB, peak ${mib(m.peak).trim()} MiB, growth ${mib(m.peak - m.before).trim()} MiB (target <= 64 MiB)`,
+  )
+  console.log(
+    `${m.load.requests} requests, ${m.load.completed} completed, ${m.load.errors} errors ${JSON.stringify(m.load.errorCodes)}, ${(m.load.bytes / MiB).toFixed(0)} MiB read; server outcomes ${JSON.stringify(m.outcomes)}`,
+  )
+  if (m.load.errors > 0 && Object.keys(m.load.errorCodes).every((c) => c === 'ECONNRESET')) {
+    console.log(
+      'note: the resets are kept-alive sockets reused just as the server closed them: it finished writing a range into\n' +
+        "      the kernel seconds before the throttled viewer finished reading it, so Node's 5 s keepAliveTimeout ran out.",
+    )
+  }
+
+  console.log(`\n[latency] time to first body byte of a 1 MiB range, ${TTFB_SAMPLES} sequential requests (ms)`)
+  console.log('case                                    ours p50  ours p99  nginx p50  nginx p99')
+  for (const loaded of [false, true]) {
+    for (const [label, range] of [
+      ['bytes=0-1048575', 'bytes=0-1048575'],
+      ['seek to the middle', seek],
+    ]) {
+      const row: number[] = []
+      for (const [port, p] of [
+        [ours.port, ourPath(THROUGHPUT_HASH)],
+        [nginx.port, nginxPath(THROUGHPUT_HASH)],
+      ] as const) {
+        const samples = loaded ? (await underLoad(port, p, range, TTFB_SAMPLES)).ttfb : await ttfbSamples(port, p, range, TTFB_SAMPLES)
+        row.push(percentile(samples, 50), percentile(samples, 99))
+      }
+      const name = `${label}${loaded ? `, ${CLIENTS} clients streaming` : ', idle'}`
+      console.log(`${name.padEnd(38)} ${row.map((v) => fmt(v, 2).padStart(10)).join('')}`)
+    }
+  }
+  t = Date.now()
+  await cleanup()
+  console.log(`\ncleaned up in ${((Date.now() - t) / 1000).toFixed(1)} s; load average now ${load()}`)
+}
+
+const watchdog = setTimeout(() => {
+  console.error('range bench: time limit reached, stopping')
+  cleanup().finally(() => process.exit(1))
+}, WATCHDOG_MS)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    cleanup().finally(() => process.exit(130))
+  })
+}
+
+main()
+  .catch(async (err) => {
+    console.error(err)
+    await cleanup()
+    process.exitCode = 1
+  })
+  .finally(() => clearTimeout(watchdog))

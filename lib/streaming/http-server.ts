@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { HASH_RE } from '@/lib/content/paths'
+import { toProblem } from '@/lib/errors/app-error'
+import { log } from '@/lib/log'
+import { PARTIAL_PREFIX, resolveStoredFile } from '@/lib/streaming/paths'
+import { type SendOutcome, type StallPolicy, sendFileResponse } from '@/lib/streaming/pipe'
+import { type AccessKind, headerGetter, serveFile } from '@/lib/streaming/serve-file'
+
+export const CONTENT_URL_PREFIX = '/api/v1/content/'
+
+export interface ContentUrl {
+  hash: string
+  /** Playback token from `/t/{token}/`, when the URL carries one. */
+  token?: string
+  /** Path under the content directory, not decoded: stored names never need escaping. */
+  relPath: string
+}
+
+/** Decides access for one request: `'public'` or `'private'`, or throws AppError (UNAUTHENTICATED, FORBIDDEN, NOT_FOUND). */
+export type Authorize = (request: {
+  hash: string
+  token?: string
+  relPath: string
+  req: IncomingMessage
+}) => Promise<AccessKind>
+
+/** What the ingest recorded about the uploaded file, for the extension-less `original`. */
+export interface OriginalFacts {
+  type?: string
+  filename?: string
+}
+
+export interface ContentRequestOptions {
+  authorize: Authorize
+  dataDir?: string
+  describeOriginal?: (hash: string) => Promise<OriginalFacts | undefined>
+  pieceSize?: number
+  stallPolicy?: StallPolicy
+  /** Called once the response is over, e.g. for metrics. */
+  onDone?: (outcome: SendOutcome | 'problem', target: ContentUrl) => void
+}
+
+const streamLog = log.child({ c: 'streaming' })
+
+function pathOf(url: string): string {
+  const end = url.search(/[?#]/)
+  const target = end === -1 ? url : url.slice(0, end)
+  // Absolute-form request targets (RFC 9112 §3.2.2) carry scheme and authority first.
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(target)
+  return origin ? target.slice(origin[0].length) : target
+}
+
+/**
+ * Recognises `/api/v1/content/{hash}/{...path}` and `/api/v1/content/{hash}/t/{token}/{...path}`.
+ * Null for anything else, including `/api/v1/content/{hash}` and `/info` (JSON, answered by Next).
+ */
+export function parseContentUrl(url: string): ContentUrl | null {
+  const p = pathOf(url)
+  if (!p.startsWith(CONTENT_URL_PREFIX)) return null
+  const rest = p.slice(CONTENT_URL_PREFIX.length)
+  const slash = rest.indexOf('/')
+  if (slash === -1) return null
+  const hash = rest.slice(0, slash)
+  const tail = rest.slice(slash + 1)
+  if (!HASH_RE.test(hash) || tail === '' || tail === 'info' || tail === 'info/') return null
+  if (!tail.startsWith('t/')) return { hash, relPath: tail }
+  const afterT = tail.slice(2)
+  const cut = afterT.indexOf('/')
+  return cut === -1 ? { hash, token: afterT, relPath: '' } : { hash, token: afterT.slice(0, cut), relPath: afterT.slice(cut + 1) }
+}
+
+function writeProblem(res: ServerResponse, problem: Record<string, unknown> & { status: number }, extra = {}): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  const body = JSON.stringify(problem)
+  res.writeHead(problem.status, {
+    'Content-Type': 'application/problem+json',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...extra,
+  })
+  res.end(body)
+}
+
+/**
+ * Serves one stored content file straight onto a Node response (exact Content-Length, ranges,
+ * backpressure). Returns false, having touched nothing, when the URL is not a content-file URL so the
+ * caller can hand the request on; otherwise resolves true once the response is finished.
+ */
+export async function handleContentRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: ContentRequestOptions,
+): Promise<boolean> {
+  const target = parseContentUrl(req.url ?? '')
+  if (target === null) return false
+  const method = req.method ?? 'GET'
+  if (method !== 'GET' && method !== 'HEAD') {
+    const problem = { type: 'about:blank', title: 'Method not allowed', status: 405, detail: 'Use GET or HEAD.' }
+    writeProblem(res, problem, { Allow: 'GET, HEAD' })
+    options.onDone?.('problem', target)
+    return true
+  }
+  try {
+    let file = resolveStoredFile(target.hash, target.relPath, options.dataDir)
+    const authorized = await options.authorize({ hash: target.hash, token: target.token, relPath: file.relPath, req })
+    const live = file.relPath.startsWith(PARTIAL_PREFIX)
+    const original = file.relPath === 'original' ? await options.describeOriginal?.(target.hash) : undefined
+    const serve = () =>
+      serveFile({
+        method,
+        header: headerGetter(req.headers),
+        filePath: file.absPath,
+        hash: file.hash,
+        relPath: file.relPath,
+        access: live ? 'live' : authorized,
+        originalType: original?.type,
+        filename: original?.filename,
+        pieceSize: options.pieceSize,
+      })
+    // A player still on the growing playlists when the encode completes asks for files that just
+    // moved from the work directory to their final place: serve them from there.
+    const result = await serve().catch(async (err) => {
+      if (!live || toProblem(err).status !== 404) throw err
+      file = resolveStoredFile(target.hash, file.relPath.slice(PARTIAL_PREFIX.length), options.dataDir)
+      return serve()
+    })
+    // Not inlined into the optional call: `f?.(x)` skips evaluating `x` when `f` is absent.
+    const outcome = await sendFileResponse(res, result, options.stallPolicy)
+    options.onDone?.(outcome, target)
+  } catch (err) {
+    const problem = toProblem(err)
+    if (problem.status >= 500) streamLog.error({ err, url: req.url }, 'content request failed')
+    writeProblem(res, problem)
+    options.onDone?.('problem', target)
+  }
+  return true
+}

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto'
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import type { Readable } from 'node:stream'
+import { AppError } from '@/lib/errors/app-error'
+import { evaluatePreconditions, httpDateMs, ifRangeHolds, strongEtag } from '@/lib/streaming/conditional'
+import { contentDisposition, contentTypeFor } from '@/lib/streaming/content-type'
+import { FileSliceStream } from '@/lib/streaming/file-slice'
+import { multipartByteranges } from '@/lib/streaming/multipart'
+import { READ_PIECE_BYTES } from '@/lib/streaming/pipe'
+import { type ByteRange, parseRange } from '@/lib/streaming/ranges'
+
+/** `live`: outputs of a running encode (growing playlists), which change and must be revalidated. */
+export type AccessKind = 'public' | 'private' | 'live'
+
+/** Lower-case header name in, value out; adapts Node and Web headers alike (see `headerGetter`). */
+export type HeaderGetter = (name: string) => string | undefined
+
+export interface FileResponse {
+  status: number
+  headers: Record<string, string>
+  /** Null for HEAD, 304, 412, 416 and 405. The file is opened on first read and closed on end or destroy. */
+  body: Readable | null
+}
+
+export interface ServeFileInput {
+  method: string
+  header: HeaderGetter
+  /** Absolute path, already vetted by `resolveStoredFile`. */
+  filePath: string
+  hash: string
+  relPath: string
+  access: AccessKind
+  /** MIME recorded at ingest for the extension-less `original`. */
+  originalType?: string
+  /** Name offered in Content-Disposition; defaults to the file's own name. */
+  filename?: string
+  pieceSize?: number
+}
+
+// Stored content never changes under a hash, so public copies may be kept by any cache forever.
+const PUBLIC_CACHE_CONTROL = 'public, max-age=31536000, immutable'
+// Private copies stay in the viewer's own cache briefly: access may be revoked.
+export const PRIVATE_MAX_AGE_SECONDS = 300
+const PRIVATE_CACHE_CONTROL = `private, max-age=${PRIVATE_MAX_AGE_SECONDS}`
+// More ranges than this (after coalescing) is not a player's access pattern; we answer with the whole file.
+export const MAX_MULTIPART_RANGES = 16
+
+/** Adapts Node `IncomingHttpHeaders` or a Web `Headers` to the getter `serveFile` reads. */
+export function headerGetter(source: Headers | Record<string, string | string[] | undefined>): HeaderGetter {
+  if (typeof (source as Headers).get === 'function') {
+    const h = source as Headers
+    return (name) => h.get(name) ?? undefined
+  }
+  const record = source as Record<string, string | string[] | undefined>
+  return (name) => {
+    const v = record[name]
+    return Array.isArray(v) ? v.join(', ') : v
+  }
+}
+
+async function statFile(filePath: string): Promise<{ size: number; mtimeMs: number }> {
+  try {
+    const s = await stat(filePath)
+    if (!s.isFile()) throw new AppError('NOT_FOUND', 'No such file.')
+    return { size: s.size, mtimeMs: s.mtimeMs }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new AppError('NOT_FOUND', 'No such file.')
+    throw err
+  }
+}
+
+/**
+ * Answers GET and HEAD for one stored file with RFC 9110 semantics: conditionals (§13), ranges (§14),
+ * exact Content-Length on every 200/206 and HEAD. Never reads the file except to stream the body.
+ */
+export async function serveFile(input: ServeFileInput): Promise<FileResponse> {
+  const method = input.method.toUpperCase()
+  if (method !== 'GET' && method !== 'HEAD') {
+    return { status: 405, headers: { Allow: 'GET, HEAD', 'Content-Length': '0' }, body: null }
+  }
+  const { size, mtimeMs } = await statFile(input.filePath)
+  const etag = strongEtag(input.hash, input.relPath, size, mtimeMs)
+  const lastModifiedMs = httpDateMs(mtimeMs)
+  const validators: Record<string, string> = {
+    ETag: etag,
+    'Last-Modified': new Date(lastModifiedMs).toUTCString(),
+    'Cache-Control': input.access === 'public' ? PUBLIC_CACHE_CONTROL : input.access === 'live' ? 'no-cache' : PRIVATE_CACHE_CONTROL,
+    'Accept-Ranges': 'bytes',
+    'X-Content-Type-Options': 'nosniff',
+  }
+  const empty = (status: number, extra: Record<string, string> = {}): FileResponse => ({
+    status,
+    headers: { ...validators, ...extra },
+    body: null,
+  })
+
+  const precondition = evaluatePreconditions(input.header, etag, lastModifiedMs)
+  if (precondition === 'failed') return empty(412, { 'Content-Length': '0' })
+  if (precondition === 'not-modified') return empty(304)
+
+  const contentType = contentTypeFor(input.relPath, input.originalType)
+  const entity = {
+    ...validators,
+    'Content-Type': contentType,
+    'Content-Disposition': contentDisposition(input.filename ?? path.posix.basename(input.relPath)),
+  }
+  const isGet = method === 'GET'
+  const pieceSize = input.pieceSize ?? READ_PIECE_BYTES
+  const whole = (): FileResponse => ({
+    status: 200,
+    headers: { ...entity, 'Content-Length': String(size) },
+    body: isGet && size > 0 ? new FileSliceStream(input.filePath, 0, size - 1, pieceSize) : null,
+  })
+
+  // Only GET honours Range (RFC 9110 §14.2); If-Range that no longer holds means "send it all".
+  const rangeHeader = isGet ? input.header('range') : undefined
+  if (rangeHeader === undefined) return whole()
+  const ifRange = input.header('if-range')
+  if (ifRange !== undefined && !ifRangeHolds(ifRange, etag, lastModifiedMs)) return whole()
+
+  const decision = parseRange(rangeHeader, size)
+  if (decision.kind === 'full') return whole()
+  if (decision.kind === 'unsatisfiable') {
+    return empty(416, { 'Content-Range': `bytes */${size}`, 'Content-Length': '0' })
+  }
+  if (decision.ranges.length === 1) return singleRange(decision.ranges[0], size, entity, input.filePath, pieceSize)
+  // Several disjoint ranges get a real multipart/byteranges body; too many fall back to the whole file.
+  if (decision.ranges.length > MAX_MULTIPART_RANGES) return whole()
+  const multipart = multipartByteranges({
+    filePath: input.filePath,
+    ranges: decision.ranges,
+    size,
+    contentType,
+    boundary: randomBytes(12).toString('hex'),
+    pieceSize,
+  })
+  return {
+    status: 206,
+    headers: {
+      ...entity,
+      'Content-Type': `multipart/byteranges; boundary=${multipart.boundary}`,
+      'Content-Length': String(multipart.length),
+    },
+    body: multipart.body,
+  }
+}
+
+function singleRange(
+  range: ByteRange,
+  size: number,
+  entity: Record<string, string>,
+  filePath: string,
+  pieceSize: number,
+): FileResponse {
+  return {
+    status: 206,
+    headers: {
+      ...entity,
+      'Content-Range': `bytes ${range.start}-${range.end}/${size}`,
+      'Content-Length': String(range.end - range.start + 1),
+    },
+    body: new FileSliceStream(filePath, range.start, range.end, pieceSize),
+  }
+}
