@@ -7,6 +7,7 @@ import { readEnv } from '@/lib/config/env'
 import { disconnectDb } from '@/lib/db'
 import { log } from '@/lib/log'
 import { attachRealtime, realtimeServerOptions } from '@/lib/realtime/server'
+import { prunePersonalRooms } from '@/lib/rooms'
 import { startEventsBridge } from './events-bridge'
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
@@ -55,6 +56,9 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
     )
     server.listen(env.PORT, env.HOST, resolve)
   })
+  // Personal rooms belong to one open player; those idle for a day are removed.
+  const prune = setInterval(() => void prunePersonalRooms(new Date(Date.now() - 86_400_000)).catch(() => {}), 3600_000)
+  prune.unref()
   const addr = server.address()
   const port = typeof addr === 'object' && addr ? addr.port : env.PORT
   log.info({ url: `http://${env.HOST}:${port}` }, 'web ready')

@@ -1,0 +1,50 @@
+import type { Actor } from '@/lib/auth/actor'
+import type { PlayerInfo, PresenceReport } from './protocol'
+
+/** What the server keeps on each /player socket (socket.data), serialisable for fetchSockets across nodes. */
+export interface PlayerSocketData {
+  actor: Actor
+  clientId: string | null
+  personalRoomId: string | null
+  rooms: string[]
+  connectedAt: number
+  presence: (PresenceReport & { receivedAt: number }) | null
+}
+
+export const playerInfo = (socketId: string, d: PlayerSocketData): PlayerInfo => ({
+  socketId,
+  userId: d.actor.userId,
+  email: d.actor.email,
+  clientId: d.clientId,
+  personalRoomId: d.personalRoomId,
+  rooms: d.rooms,
+  connectedAt: d.connectedAt,
+  presence: d.presence,
+})
+
+/**
+ * Collects presence changes between flushes so admins get one `players.update` per interval,
+ * whatever the number of players: presence never competes with commands for the event loop.
+ */
+export class PresenceBatch {
+  private changed = new Map<string, PlayerInfo>()
+  private removed = new Set<string>()
+
+  update(info: PlayerInfo): void {
+    this.removed.delete(info.socketId)
+    this.changed.set(info.socketId, info)
+  }
+
+  remove(socketId: string): void {
+    this.changed.delete(socketId)
+    this.removed.add(socketId)
+  }
+
+  /** The pending changes, emptied. */
+  take(): { players: PlayerInfo[]; socketIds: string[] } {
+    const out = { players: [...this.changed.values()], socketIds: [...this.removed] }
+    this.changed.clear()
+    this.removed.clear()
+    return out
+  }
+}
