@@ -31,6 +31,15 @@ async function ingestClip(opts: { seconds: number; size: string; tone: number },
   return ingestUpload({ ownerId, tempPath: temp, hash, size, mime: 'video/mp4', metadata: { title: 'w', description: '', visibility: 'PUBLIC' } })
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
@@ -55,7 +64,11 @@ describe('transcode workers', () => {
       const s = await db.transcodeSession.findUnique({ where: { id: sessionId! } })
       return s?.state === 'RUNNING' && s.segmentsReady > 0
     }, 60_000, 'the first worker to produce segments')
+    const ffmpegPids = execFileSync('pgrep', ['-P', String(first.pid), 'ffmpeg'], { encoding: 'utf8' }).trim().split('\n')
+    expect(ffmpegPids.length).toBeGreaterThan(0)
     first.kill('SIGKILL')
+    // Its FFmpeg dies with it (parent-death signal) instead of writing on as an orphan.
+    await waitFor(async () => ffmpegPids.every((pid) => !alive(Number(pid))), 5_000, 'the orphaned FFmpeg to exit')
     const second = startWorker({ WORKER_LEASE_MS: '3000' })
     const done = await waitFor(async () => {
       const s = await db.transcodeSession.findUnique({ where: { id: sessionId! } })

@@ -1,0 +1,92 @@
+import type { ProbeFacts } from '@/lib/pipeline/probe'
+
+// ffprobe -show_format -show_streams JSON, trimmed to the fields the pipeline reads, as FFmpeg 5.1 prints them.
+
+export const landscape1080 = {
+  format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '60.000000', bit_rate: '6200000', nb_streams: 2 },
+  streams: [
+    { index: 0, codec_type: 'video', codec_name: 'h264', width: 1920, height: 1080, coded_width: 1920, coded_height: 1080, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p', duration: '60.000000', disposition: { attached_pic: 0 } },
+    { index: 1, codec_type: 'audio', codec_name: 'aac', channels: 2, sample_rate: '48000', disposition: { attached_pic: 0 } },
+  ],
+}
+
+/** iPhone portrait: stored landscape, shown turned by a display matrix; variable frame timing. */
+export const phonePortrait = {
+  format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '12.480000', bit_rate: '9800000', nb_streams: 4 },
+  streams: [
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'hevc',
+      width: 1920,
+      height: 1080,
+      sample_aspect_ratio: '1:1',
+      r_frame_rate: '30/1',
+      avg_frame_rate: '1497/51',
+      pix_fmt: 'yuv420p10le',
+      side_data_list: [{ side_data_type: 'Display Matrix', rotation: -90 }],
+      tags: { creation_time: '2026-05-01T10:00:00.000000Z' },
+    },
+    { index: 1, codec_type: 'audio', codec_name: 'aac', channels: 1, sample_rate: '44100' },
+    { index: 2, codec_type: 'data', codec_name: 'none' },
+    { index: 3, codec_type: 'data', codec_name: 'none' },
+  ],
+}
+
+export const oddNoAudio = {
+  format: { format_name: 'matroska,webm', duration: '3.000000', bit_rate: '3800000', nb_streams: 1 },
+  streams: [{ index: 0, codec_type: 'video', codec_name: 'h264', width: 854, height: 481, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv444p' }],
+}
+
+/** NTSC DV: 720×480 stored, 32:27 pixels, so it is shown 853×480. */
+export const anamorphicDv = {
+  format: { format_name: 'avi', duration: '10.010000', bit_rate: '28000000', nb_streams: 2 },
+  streams: [
+    { index: 0, codec_type: 'video', codec_name: 'dvvideo', width: 720, height: 480, sample_aspect_ratio: '32:27', r_frame_rate: '30000/1001', avg_frame_rate: '30000/1001', pix_fmt: 'yuv411p' },
+    { index: 1, codec_type: 'audio', codec_name: 'pcm_s16le', channels: 2, sample_rate: '48000' },
+  ],
+}
+
+export const slowMotion240 = {
+  format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '5.000000', bit_rate: '40000000', nb_streams: 1 },
+  streams: [{ index: 0, codec_type: 'video', codec_name: 'h264', width: 1280, height: 720, sample_aspect_ratio: '1:1', r_frame_rate: '240/1', avg_frame_rate: '240/1', pix_fmt: 'yuv420p' }],
+}
+
+/** An .m4a with cover art: a "video" stream that is one picture. */
+export const audioWithCover = {
+  format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '200.0', bit_rate: '256000', nb_streams: 2 },
+  streams: [
+    { index: 0, codec_type: 'audio', codec_name: 'aac', channels: 2, sample_rate: '44100' },
+    { index: 1, codec_type: 'video', codec_name: 'mjpeg', width: 600, height: 600, r_frame_rate: '90000/1', avg_frame_rate: '0/0', disposition: { attached_pic: 1 } },
+  ],
+}
+
+export const noDuration = {
+  format: { format_name: 'mpegts', nb_streams: 1 },
+  streams: [{ index: 0, codec_type: 'video', codec_name: 'h264', width: 640, height: 360, r_frame_rate: '25/1', avg_frame_rate: '25/1' }],
+}
+
+/** Facts for builders that do not need a probe run. */
+export function facts(over: Partial<ProbeFacts> = {}): ProbeFacts {
+  return {
+    container: 'mov',
+    durationMs: 60_000,
+    width: 1920,
+    height: 1080,
+    codedWidth: 1920,
+    codedHeight: 1080,
+    rotation: 0,
+    fps: 30,
+    vfr: false,
+    videoCodec: 'h264',
+    pixFmt: 'yuv420p',
+    hasAudio: true,
+    audioCodec: 'aac',
+    audioChannels: 2,
+    audioSampleRate: 48000,
+    bitrate: 6_200_000,
+    sizeBytes: 46_500_000,
+    streams: 2,
+    ...over,
+  }
+}
