@@ -1,4 +1,5 @@
 // The web process: one HTTP server hosting Next.js and socket.io on the same port.
+import { metricsHandler, observeRequest, observeSocketServer, recordBytesServed } from '@/lib/metrics'
 import { handleContentRequest } from '@/lib/streaming/http-server'
 import { createTusServer, tusRequestHandler } from '@/lib/uploads/tus'
 import { authorizeContent, describeOriginal } from '@/lib/web/content-access'
@@ -8,14 +9,24 @@ const tus = createTusServer()
 
 startWebServer({
   preHandlers: [
+    observeRequest, // counts every request; never takes one
+    metricsHandler, // GET /metrics (token or admin): counters live in this process, not Next's bundle
     // Media bytes are answered here, before Next: Next's route-handler response path drops
     // Content-Length (next/dist/server/send-response.js), and players need it exact.
-    (req, res) => handleContentRequest(req, res, { authorize: authorizeContent, describeOriginal }),
+    (req, res) =>
+      handleContentRequest(req, res, {
+        authorize: authorizeContent,
+        describeOriginal,
+        onDone: (outcome) => {
+          if (outcome === 'complete') recordBytesServed(Number(res.getHeader('content-length') ?? 0))
+        },
+      }),
     // tus uploads stream many GB in PATCH requests; @tus/server speaks Node's http directly.
     tusRequestHandler(tus),
   ],
 })
-  .then(() => {
+  .then(({ io }) => {
+    observeSocketServer(io)
     // Abandoned resumable uploads are swept hourly (they expire after a day).
     setInterval(() => void tus.then((s) => s.cleanUpExpiredUploads()).catch(() => {}), 3600_000).unref()
   })

@@ -2,6 +2,7 @@
 import { readEnv } from '@/lib/config/env'
 import { disconnectDb } from '@/lib/db'
 import { retentionLoop } from '@/lib/content/retention'
+import { startWebhookDeliveries } from '@/lib/webhooks/deliver'
 import { log } from '@/lib/log'
 import { WorkerRunner } from '@/lib/queue/runner'
 import { createSessionHandler } from '@/lib/transcode/handler'
@@ -14,6 +15,7 @@ async function main() {
   await runner.start()
   const background = new AbortController()
   retentionLoop(config.storage.retentionDays, background.signal)
+  const webhooks = startWebhookDeliveries({ signal: background.signal })
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -23,6 +25,7 @@ async function main() {
     force.unref()
     background.abort()
     await runner.stop()
+    await webhooks.catch(() => {})
     await disconnectDb()
     process.exit(0)
   }

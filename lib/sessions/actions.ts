@@ -4,6 +4,7 @@ import { AppError } from '@/lib/errors'
 import { publishEvent } from '@/lib/queue/events'
 import { CANCEL_CHANNEL, WAKE_CHANNEL } from '@/lib/queue/channels'
 import { transition } from '@/lib/queue/state'
+import { enqueueSessionOutcome } from '@/lib/webhooks/events'
 import { findVisibleSession } from './queries'
 
 
@@ -21,6 +22,7 @@ export async function cancelSession(actor: Actor, id: string) {
   await db.content.update({ where: { hash: session.contentHash }, data: { state: 'FAILED', error: 'processing was cancelled' } })
   await db.$executeRaw`SELECT pg_notify(${CANCEL_CHANNEL}, ${id})`
   await publishEvent(id, session.contentHash, 'SessionCancelled', { by: actor.email })
+  await enqueueSessionOutcome(id)
   return updated
 }
 

@@ -73,7 +73,7 @@ async function runSession(session: TranscodeSession, ctx: SessionHandlerContext,
     const result = await processContent({
       inputPath: store.filePath(session.contentHash, 'original'),
       outDir: store.filePath(session.contentHash, ''),
-      config,
+      config: ladderUpTo(config, session.profile),
       signal,
       fallback: session.fallback,
       onProgress,
@@ -91,6 +91,12 @@ async function runSession(session: TranscodeSession, ctx: SessionHandlerContext,
   } catch (err) {
     await handleFailure(session, workerId, signal, err, breaker, slog)
   }
+}
+
+/** A re-encode "at profile P" (admin choice) keeps only the rungs at or below P. */
+export function ladderUpTo(config: StreamingConfig, profile: string | null): StreamingConfig {
+  const top = profile ? config.profiles.find((p) => p.name === profile) : undefined
+  return top ? { ...config, profiles: config.profiles.filter((p) => p.height <= top.height) } : config
 }
 
 /** COMPLETED (outputs written) then STORED (rows say so): each step checks we still hold the lease. */

@@ -1,9 +1,8 @@
 import { log } from '@/lib/log'
+import { enqueueContentOutcome } from '@/lib/webhooks/events'
 
-/**
- * Tells the outside world (webhooks) that content became ready or failed. The webhook module
- * hooks in here; without it this only logs.
- */
+/** Tells the outside world (webhooks `video.ready`, `video.failed`, `session.failed`) that content ended. */
 export async function notifyOutcome(contentHash: string, outcome: 'ready' | 'failed', reason?: string): Promise<void> {
   log.info({ contentHash, outcome, reason }, 'content outcome')
+  await enqueueContentOutcome(contentHash).catch((err) => log.warn({ err }, 'webhook enqueue failed'))
 }

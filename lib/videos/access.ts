@@ -1,11 +1,11 @@
-import type { Actor } from '@/lib/auth/actor'
+import { type Actor, isAdmin } from '@/lib/auth/actor'
 import { db, type Prisma } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 
 type VideoLike = { ownerId: string; visibility: 'PUBLIC' | 'UNLISTED' | 'PRIVATE' }
 
 export const isOwnerOrAdmin = (actor: Actor | null, v: { ownerId: string }): boolean =>
-  !!actor && (actor.userId === v.ownerId || actor.role === 'ADMIN')
+  !!actor && (actor.userId === v.ownerId || isAdmin(actor))
 
 /** Anyone with the link may view public and unlisted videos; private ones only their owner and admins. */
 export const canView = (actor: Actor | null, v: VideoLike): boolean => v.visibility !== 'PRIVATE' || isOwnerOrAdmin(actor, v)

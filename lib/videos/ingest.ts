@@ -2,6 +2,7 @@ import { db } from '@/lib/db'
 import { localContentStore } from '@/lib/content/store'
 import { WAKE_CHANNEL } from '@/lib/queue/channels'
 import { publishEvent } from '@/lib/queue/events'
+import { enqueueVideoReady } from '@/lib/webhooks/events'
 import type { VideoMetadata } from './schemas'
 
 export interface IngestResult {
@@ -38,6 +39,8 @@ export async function ingestUpload(opts: {
     const video = await tx.video.create({ data: { ownerId: opts.ownerId, contentHash: opts.hash, ...opts.metadata } })
     return { videoId: video.id, contentHash: opts.hash, sessionId, deduplicated: !sessionId }
   })
+  // Same bytes as content that is stored already: this video is ready at once.
+  if (!result.sessionId) await enqueueVideoReady(result.videoId)
   if (result.sessionId) {
     await publishEvent(result.sessionId, opts.hash, 'SessionQueued', { videoId: result.videoId })
     await db.$executeRawUnsafe(`NOTIFY ${WAKE_CHANNEL}`)

@@ -1,0 +1,7 @@
+import { ApiKeysPanel } from '@/components/admin/ApiKeysPanel'
+
+export const metadata = { title: 'API keys' }
+
+export default function AdminApiKeysPage() {
+  return <ApiKeysPanel />
+}

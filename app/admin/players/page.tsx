@@ -1,0 +1,7 @@
+import { PlayersPanel } from '@/components/admin/PlayersPanel'
+
+export const metadata = { title: 'Players' }
+
+export default function AdminPlayersPage() {
+  return <PlayersPanel />
+}

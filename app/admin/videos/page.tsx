@@ -1,0 +1,7 @@
+import { VideosTable } from '@/components/admin/VideosTable'
+
+export const metadata = { title: 'Videos' }
+
+export default function AdminVideosPage() {
+  return <VideosTable />
+}

@@ -1,0 +1,7 @@
+import { json, route } from '@/lib/api/route'
+import { encodingProfiles } from '@/lib/admin/sessions'
+
+export const dynamic = 'force-dynamic'
+
+/** The encoding profiles a re-encode may choose. */
+export const GET = route({ scope: 'admin' }, async () => json({ items: encodingProfiles() }))

@@ -1,0 +1,113 @@
+import { z } from 'zod'
+import { type Actor, isAdmin } from '@/lib/auth/actor'
+import { createUser, createUserInput } from '@/lib/auth/users'
+import { db, type Prisma } from '@/lib/db'
+import { AppError } from '@/lib/errors'
+
+export { createUserInput }
+
+export const userView = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    role: z.enum(['USER', 'ADMIN']),
+    disabled: z.boolean(),
+    createdAt: z.iso.datetime(),
+    videoCount: z.int().optional(),
+    apiKeyCount: z.int().optional(),
+  })
+  .meta({ id: 'User' })
+export type UserView = z.infer<typeof userView>
+
+export const meView = userView
+  .extend({ scopes: z.array(z.enum(['read', 'write', 'admin'])), via: z.enum(['session', 'apiKey']) })
+  .meta({ id: 'Me' })
+
+export const userPage = z.object({ items: z.array(userView), nextCursor: z.string().nullable() }).meta({ id: 'UserPage' })
+
+export const listUsersQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(64).optional(),
+  q: z.string().trim().max(200).optional(),
+  role: z.enum(['USER', 'ADMIN']).optional(),
+})
+export type ListUsersQuery = z.infer<typeof listUsersQuery>
+
+export const updateUserInput = z
+  .object({
+    role: z.enum(['USER', 'ADMIN']).optional(),
+    disabled: z.boolean().meta({ description: 'A disabled user cannot sign in and their API keys stop working.' }).optional(),
+    name: z.string().trim().max(100).optional(),
+  })
+  .strict()
+  .meta({ id: 'UpdateUserInput' })
+
+export const userIdParams = z.object({ id: z.string().min(1).max(64) })
+
+type Row = Prisma.UserGetPayload<{ include: { _count: { select: { videos: true; apiKeys: true } } } }>
+const view = (u: Omit<Row, '_count'> & { _count?: Row['_count'] }): UserView => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  disabled: u.disabled,
+  createdAt: u.createdAt.toISOString(),
+  ...(u._count ? { videoCount: u._count.videos, apiKeyCount: u._count.apiKeys } : {}),
+})
+
+const requireAdmin = (actor: Actor) => {
+  if (!isAdmin(actor)) throw new AppError('FORBIDDEN', 'Admins only.')
+}
+
+export async function getMe(actor: Actor): Promise<z.infer<typeof meView>> {
+  const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId } })
+  return { ...view(user), scopes: actor.scopes, via: actor.via }
+}
+
+export async function listUsers(actor: Actor, query: ListUsersQuery) {
+  requireAdmin(actor)
+  const where: Prisma.UserWhereInput = {
+    ...(query.role ? { role: query.role } : {}),
+    ...(query.q
+      ? { OR: [{ email: { contains: query.q, mode: 'insensitive' } }, { name: { contains: query.q, mode: 'insensitive' } }] }
+      : {}),
+  }
+  const rows = await db.user.findMany({
+    where,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: query.limit + 1,
+    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+    include: { _count: { select: { videos: true, apiKeys: true } } },
+  })
+  const page = rows.slice(0, query.limit)
+  return { items: page.map(view), nextCursor: rows.length > query.limit ? page[page.length - 1].id : null }
+}
+
+export async function getUser(actor: Actor, id: string): Promise<UserView> {
+  requireAdmin(actor)
+  const user = await db.user.findUnique({ where: { id }, include: { _count: { select: { videos: true, apiKeys: true } } } })
+  if (!user) throw new AppError('NOT_FOUND', 'No such user.')
+  return view(user)
+}
+
+export async function adminCreateUser(actor: Actor, input: z.input<typeof createUserInput>): Promise<UserView> {
+  requireAdmin(actor)
+  return view(await createUser(input))
+}
+
+/** Changes role, name or the disabled flag. Admins cannot demote or disable themselves (no lock-out). */
+export async function updateUser(actor: Actor, id: string, input: z.infer<typeof updateUserInput>): Promise<UserView> {
+  requireAdmin(actor)
+  const user = await db.user.findUnique({ where: { id } })
+  if (!user) throw new AppError('NOT_FOUND', 'No such user.')
+  if (id === actor.userId && (input.disabled === true || input.role === 'USER')) {
+    throw new AppError('CONFLICT', 'You cannot demote or disable your own account.')
+  }
+  const updated = await db.user.update({
+    where: { id },
+    data: input,
+    include: { _count: { select: { videos: true, apiKeys: true } } },
+  })
+  return view(updated)
+}

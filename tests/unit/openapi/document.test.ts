@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { Validator } from '@seriousme/openapi-schema-validator'
+import { describe, expect, it } from 'vitest'
+import { openApiDocument } from '@/lib/openapi/document'
+
+type Doc = ReturnType<typeof openApiDocument>
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const
+
+// Paths answered before Next (server.ts): media bytes, tus, metrics. They have no route file.
+const SERVED_BY_SERVER = [/^\/api\/v1\/content\/\{hash\}\/(?!info$)/, /^\/api\/v1\/uploads\/(\{uploadId\}|direct\/)/, /^\/metrics$/]
+
+/** `METHOD /path` for every exported handler under app/api/v1, with [param] turned into {param}. */
+function routeFileOperations(): Set<string> {
+  const out = new Set<string>()
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name)
+      if (e.isDirectory()) walk(full)
+      else if (e.name === 'route.ts') {
+        const rel = path.relative('app', path.dirname(full)).split(path.sep).join('/')
+        const p = `/${rel}`.replace(/\[(\w+)\]/g, '{$1}')
+        const src = readFileSync(full, 'utf8')
+        for (const m of src.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE|HEAD)\b/g)) {
+          out.add(`${m[1].toLowerCase()} ${p}`)
+        }
+      }
+    }
+  }
+  walk('app/api/v1')
+  return out
+}
+
+function documentedOperations(doc: Doc): Set<string> {
+  const out = new Set<string>()
+  for (const [p, item] of Object.entries(doc.paths ?? {})) {
+    for (const m of METHODS) if ((item as Record<string, unknown>)[m]) out.add(`${m} ${p}`)
+  }
+  return out
+}
+
+describe('OpenAPI document', () => {
+  const doc = openApiDocument()
+
+  it('is valid OpenAPI 3.1 for a maintained validator', async () => {
+    const result = await new Validator().validate(JSON.parse(JSON.stringify(doc)))
+    expect(result.errors ?? []).toEqual([])
+    expect(result.valid).toBe(true)
+    expect(doc.openapi).toBe('3.1.0')
+  })
+
+  it('documents every route handler under /api/v1', () => {
+    const documented = documentedOperations(doc)
+    const missing = [...routeFileOperations()].filter((op) => !documented.has(op))
+    expect(missing).toEqual([])
+  })
+
+  it('documents nothing that has no handler (except what server.ts answers)', () => {
+    const files = routeFileOperations()
+    const phantom = [...documentedOperations(doc)].filter(
+      (op) => !files.has(op) && !SERVED_BY_SERVER.some((re) => re.test(op.split(' ')[1])),
+    )
+    expect(phantom).toEqual([])
+  })
+
+  it('gives every operation an id, a tag, access metadata and problem+json errors', () => {
+    const ids = new Set<string>()
+    for (const [p, item] of Object.entries(doc.paths ?? {})) {
+      for (const m of METHODS) {
+        const op = (item as Record<string, Record<string, unknown>>)[m]
+        if (!op) continue
+        const where = `${m} ${p}`
+        expect(op.operationId, where).toBeTruthy()
+        expect(ids.has(op.operationId as string), `${where} duplicate id`).toBe(false)
+        ids.add(op.operationId as string)
+        expect((op.tags as string[]).length, where).toBe(1)
+        expect(op['x-reelhouse-access'], where).toBeTruthy()
+        for (const [status, res] of Object.entries(op.responses as Record<string, { content?: Record<string, unknown> }>)) {
+          if (Number(status) >= 400) expect(Object.keys(res.content ?? {}), `${where} ${status}`).toEqual(['application/problem+json'])
+        }
+      }
+    }
+  })
+
+  it('describes the three webhook events and how they are signed', () => {
+    expect(Object.keys(doc.webhooks ?? {}).sort()).toEqual(['session.failed', 'video.failed', 'video.ready'])
+    expect(doc.info.description).toContain('Reelhouse-Signature: t=<unix seconds>,v1=<hex>')
+  })
+})
