@@ -1,6 +1,7 @@
-import type { Metadata } from 'next'
+import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
 import { SiteHeader } from '@/components/SiteHeader'
+import { THEME_SCRIPT } from '@/components/ThemeToggle'
 import { currentActor } from '@/lib/auth/server-session'
 import './globals.css'
 
@@ -9,13 +10,26 @@ export const metadata: Metadata = {
   description: 'Self-hosted video: upload, adaptive streaming, remote control.',
 }
 
-export default async function RootLayout({ children }: { children: ReactNode }) {
+export const viewport: Viewport = {
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#fafafa' },
+    { media: '(prefers-color-scheme: dark)', color: '#09090b' },
+  ],
+}
+
+// `modal` is the parallel route that shows a video over the page it was opened from.
+export default async function RootLayout({ children, modal }: { children: ReactNode; modal: ReactNode }) {
   const actor = await currentActor()
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant, so the theme is set before first paint */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <SiteHeader actor={actor} />
         {children}
+        {modal}
       </body>
     </html>
   )

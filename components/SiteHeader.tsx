@@ -1,36 +1,43 @@
 import Link from 'next/link'
 import type { Actor } from '@/lib/auth/actor'
 import { SignOutButton } from './SignOutButton'
+import { ThemeToggle } from './ThemeToggle'
+
+const link = 'rounded-md px-1 hover:text-zinc-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-500 dark:hover:text-zinc-100'
 
 export function SiteHeader({ actor }: { actor: Actor | null }) {
   return (
     <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/80 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/80">
-      <nav className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4" aria-label="Main">
-        <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
+      <nav className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6" aria-label="Main">
+        <Link href="/" className="flex items-center gap-2 rounded-md font-semibold tracking-tight focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-500">
           <span aria-hidden className="inline-block h-6 w-6 rounded-md bg-gradient-to-br from-rose-500 to-orange-400" />
           Reelhouse
         </Link>
-        <div className="ml-auto flex items-center gap-4 text-sm">
+        <div className="ml-auto flex items-center gap-4 text-sm text-zinc-600 dark:text-zinc-300">
           {actor ? (
             <>
-              <Link href="/upload" className="rounded-md bg-rose-600 px-3 py-1.5 font-medium text-white hover:bg-rose-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-600">
-                Upload
+              <Link href="/me/videos" className={link}>
+                My videos
               </Link>
               {actor.role === 'ADMIN' && (
-                <Link href="/admin" className="hover:underline">
+                <Link href="/admin" className={link}>
                   Admin
                 </Link>
               )}
-              <span className="hidden text-zinc-500 sm:inline" data-testid="signed-in-as">
+              <span className="hidden text-zinc-500 md:inline" data-testid="signed-in-as">
                 {actor.email}
               </span>
               <SignOutButton />
+              <Link href="/upload" className="rounded-full bg-rose-600 px-3.5 py-1.5 font-medium text-white hover:bg-rose-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-600">
+                Upload
+              </Link>
             </>
           ) : (
-            <Link href="/signin" className="rounded-md border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-900">
+            <Link href="/signin" className="rounded-full border border-zinc-300 px-3.5 py-1.5 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-500 dark:border-zinc-700 dark:hover:bg-zinc-900">
               Sign in
             </Link>
           )}
+          <ThemeToggle />
         </div>
       </nav>
     </header>

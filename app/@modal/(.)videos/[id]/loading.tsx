@@ -1,0 +1,5 @@
+import { ModalSkeleton } from '@/components/player/ModalSkeleton'
+
+export default function Loading() {
+  return <ModalSkeleton />
+}

@@ -1,0 +1,15 @@
+import { MissingVideo } from '@/components/player/MissingVideo'
+import { VideoModal } from '@/components/player/VideoModal'
+import { currentActor } from '@/lib/auth/server-session'
+import { getVideoView } from '@/lib/videos/view'
+
+export const dynamic = 'force-dynamic'
+
+// A card opened from a page of this tab: the player modal over that page.
+export default async function InterceptedVideo({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params
+  const actor = await currentActor()
+  const view = await getVideoView(actor, id)
+  if (!view) return <MissingVideo />
+  return <VideoModal video={view} mode="intercepted" signedIn={!!actor} />
+}

@@ -1,0 +1,221 @@
+import { ChunkManager } from './ChunkManager'
+import { expose, type Logger, playerLog } from './debug'
+import { canPlayOriginal, HLS_TYPE, isMp4Family, type PlayableView, planSource } from './source'
+import { VideoStreamManager } from './VideoStreamManager'
+
+// The streaming management layer as the player component uses it: picks the source for a view
+// (ABR, chunked MSE, direct URL), falls back from chunks to the direct URL when chunk delivery
+// fails, and moves to ABR at the current position once packaging is done. It drives a player
+// through a small interface, so it does not depend on video.js.
+
+export type SourceKind = 'abr' | 'direct' | 'chunked'
+
+/** What the controller needs from the player (video.js in the app). */
+export interface MediaPlayer {
+  setSource(src: string, type: string): void
+  currentTime(seconds?: number): number
+  paused(): boolean
+  play(): void
+  /** Runs `fn` once, the next time the media has loaded metadata. */
+  onceLoaded(fn: () => void): void
+  mediaElement(): HTMLVideoElement
+}
+
+export type ControllerState =
+  | { kind: 'starting' }
+  | { kind: 'playing'; source: SourceKind }
+  /** Processing, and this browser cannot play the original: wait for ABR. */
+  | { kind: 'waiting'; reason: string }
+  | { kind: 'failed'; reason: string }
+
+export interface ControllerOptions {
+  onState?: (s: ControllerState) => void
+  /** Start here (seconds) once the media loads. */
+  startAt?: number
+  /** Start playing once loaded (default true; browsers may still refuse without a user gesture). */
+  autoPlay?: boolean
+  log?: Logger
+  /** For tests and debugging: always play the original (also `localStorage['reelhouse:player:source'] = 'original'`). */
+  preferOriginal?: boolean
+  largeVideoBytes?: number
+  fetch?: typeof fetch
+}
+
+export interface ControllerStats {
+  source: SourceKind | null
+  state: ControllerState['kind']
+  fallbackReason: string | null
+  chunked: ReturnType<VideoStreamManager['getStats']> | null
+}
+
+export class PlaybackController {
+  private source: SourceKind | null = null
+  private currentSrc: string | null = null
+  private state: ControllerState = { kind: 'starting' }
+  private vsm: VideoStreamManager | null = null
+  private unexpose: (() => void)[] = []
+  private fallbackReason: string | null = null
+  private destroyed = false
+  private directType = 'video/mp4'
+  private readonly log: Logger
+  /** Kept after a fallback so the console still shows what chunk delivery did. */
+  private lastChunkStats: ReturnType<VideoStreamManager['getStats']> | null = null
+
+  constructor(
+    private readonly player: MediaPlayer,
+    private view: PlayableView,
+    private readonly opts: ControllerOptions = {},
+  ) {
+    this.log = opts.log ?? playerLog('Video')
+  }
+
+  get currentSource(): SourceKind | null {
+    return this.source
+  }
+
+  async start(): Promise<void> {
+    const preferOriginal = this.opts.preferOriginal ?? readPreference() === 'original'
+    const plan = planSource(this.view, {
+      mediaSource: VideoStreamManager.isSupported(),
+      preferOriginal,
+      largeVideoBytes: this.opts.largeVideoBytes,
+    })
+    this.log.debug('source plan', plan)
+    if (plan.kind === 'failed') return this.setState({ kind: 'failed', reason: plan.reason })
+    if (plan.kind === 'abr') return this.play('abr', plan.src, plan.type, this.opts.startAt)
+
+    const mime = await this.headType(plan.src)
+    if (this.destroyed) return
+    const el = this.player.mediaElement()
+    if (!canPlayOriginal(mime, (t) => el.canPlayType(t))) {
+      // The packager's growing playlists play while it works; otherwise wait for it.
+      if (plan.growingHls) return this.play('abr', plan.growingHls, HLS_TYPE, this.opts.startAt)
+      return this.setState({ kind: 'waiting', reason: `This browser cannot play the original (${mime ?? 'unknown type'}); it will play once processing is done.` })
+    }
+    this.directType = mime && isMp4Family(mime) ? 'video/mp4' : (mime ?? 'video/mp4')
+    if (plan.tryChunks && isMp4Family(mime)) {
+      if (await this.startChunked(plan.src)) return
+    }
+    this.play('direct', plan.src, this.directType, this.opts.startAt)
+  }
+
+  /** Packaging finished: continue on ABR (the final manifest) from where playback is now. */
+  switchToAbr(view: PlayableView): void {
+    this.view = view
+    if (this.destroyed) return
+    const plan = planSource(view, { mediaSource: VideoStreamManager.isSupported(), preferOriginal: readPreference() === 'original' })
+    if (plan.kind !== 'abr' || (this.source === 'abr' && this.currentSrc === plan.src)) return
+    const at = this.state.kind === 'playing' ? this.player.currentTime() : (this.opts.startAt ?? 0)
+    const resume = this.state.kind !== 'playing' || !this.player.paused()
+    this.log.debug(`switching to ABR at ${at.toFixed(2)} s`)
+    this.dropChunked()
+    this.play('abr', plan.src, plan.type, at, resume)
+  }
+
+  getStats(): ControllerStats {
+    return {
+      source: this.source,
+      state: this.state.kind,
+      fallbackReason: this.fallbackReason,
+      chunked: this.vsm?.getStats() ?? this.lastChunkStats,
+    }
+  }
+
+  destroy(): void {
+    this.destroyed = true
+    this.dropChunked()
+    for (const u of this.unexpose) u()
+    this.unexpose = []
+  }
+
+  private async startChunked(url: string): Promise<boolean> {
+    const chunkManager = new ChunkManager()
+    const vsm = new VideoStreamManager({ url, chunkManager, durationSec: durationOf(this.view) })
+    this.vsm = vsm
+    this.unexpose.push(expose('chunkManager', chunkManager), expose('videoStreamManager', vsm))
+    const probe = await vsm.probe()
+    if (this.destroyed || this.vsm !== vsm) return true
+    if (!probe.ok) {
+      this.fallbackReason = probe.reason
+      this.dropChunked()
+      return false
+    }
+    vsm.setCallbacks({
+      onStreamError: (err) => this.fallbackToDirect(url, err.message),
+      onStreamComplete: () => this.log.debug('chunked stream complete'),
+    })
+    try {
+      await vsm.attach(this.player.mediaElement(), (objectUrl) => this.player.setSource(objectUrl, 'video/mp4'))
+    } catch (err) {
+      this.fallbackToDirect(url, (err as Error).message)
+      return true
+    }
+    if (this.destroyed || this.vsm !== vsm) return true
+    this.source = 'chunked'
+    this.currentSrc = url
+    this.afterLoad(this.opts.startAt, this.opts.autoPlay ?? true)
+    this.setState({ kind: 'playing', source: 'chunked' })
+    return true
+  }
+
+  /** Chunk delivery failed: the browser's own range requests take over at the same position. */
+  private fallbackToDirect(url: string, reason: string): void {
+    if (this.destroyed || this.source === 'abr' || this.source === 'direct') return
+    this.log.warn(`chunked streaming failed (${reason}); falling back to direct streaming`)
+    this.fallbackReason = reason
+    const at = this.source === 'chunked' ? this.player.currentTime() : (this.opts.startAt ?? 0)
+    const resume = this.source !== 'chunked' || !this.player.paused()
+    this.dropChunked()
+    this.play('direct', url, this.directType, at, resume)
+  }
+
+  private play(kind: SourceKind, src: string, type: string, at?: number, resume = this.opts.autoPlay ?? true): void {
+    this.source = kind
+    this.currentSrc = src
+    this.player.setSource(src, type)
+    this.afterLoad(at, resume)
+    this.setState({ kind: 'playing', source: kind })
+  }
+
+  private afterLoad(at: number | undefined, resume: boolean): void {
+    this.player.onceLoaded(() => {
+      if (this.destroyed) return
+      if (at && at > 0) this.player.currentTime(at)
+      if (resume) this.player.play()
+    })
+  }
+
+  private dropChunked(): void {
+    if (!this.vsm) return
+    this.lastChunkStats = this.vsm.getStats()
+    this.vsm.destroy()
+    this.vsm = null
+  }
+
+  private async headType(url: string): Promise<string | null> {
+    try {
+      const res = await (this.opts.fetch ?? fetch)(url, { method: 'HEAD', credentials: 'same-origin' })
+      return res.ok ? res.headers.get('content-type') : null
+    } catch {
+      return null
+    }
+  }
+
+  private setState(s: ControllerState): void {
+    this.state = s
+    this.opts.onState?.(s)
+  }
+}
+
+function durationOf(view: PlayableView): number | null {
+  const ms = (view as { durationMs?: number | null }).durationMs
+  return ms ? ms / 1000 : null
+}
+
+function readPreference(): string | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage.getItem('reelhouse:player:source')
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
+// Media fixtures for the UI tests and the gallery bench, made by FFmpeg at run time, and rows
+// written straight into the content store and database (for states the tests must control
+// regardless of the worker: a video that stays `processing`, one already packaged).
+
+export async function tempDir(prefix = 'reelhouse-ui-'): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix))
+  // Traversable, so an embedded PostgreSQL (which runs as its own user under root) can live below it.
+  await chmod(dir, 0o711)
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) }
+}
+
+export interface ClipOptions {
+  seconds?: number
+  size?: string
+  /** Video bitrate, e.g. '6M' (sets the file size); CRF otherwise. */
+  bitrate?: string
+  fragmented?: boolean
+  /** An FFmpeg lavfi video source pattern (testsrc2, smptehdbars, mandelbrot, ...). */
+  pattern?: string
+  /** Add grain so the encoder reaches `bitrate` (test patterns compress far below it). */
+  grain?: boolean
+}
+
+/** An H.264/AAC MP4 test clip (testsrc2 pattern + tone), keyframe every second. */
+export function makeClip(out: string, o: ClipOptions = {}): string {
+  const rate = 30
+  execFileSync('ffmpeg', [
+    '-v', 'error', '-y',
+    '-f', 'lavfi', '-i', `${o.pattern ?? 'testsrc2'}=size=${o.size ?? '640x360'}:rate=${rate}`,
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-t', String(o.seconds ?? 6),
+    ...(o.grain ? ['-vf', 'noise=alls=25:allf=t'] : []),
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(rate), '-keyint_min', String(rate), '-sc_threshold', '0',
+    ...(o.bitrate ? ['-b:v', o.bitrate, '-maxrate', o.bitrate, '-bufsize', o.bitrate] : []),
+    '-c:a', 'aac', '-b:a', '96k',
+    '-movflags', o.fragmented ? 'frag_keyframe+empty_moov+default_base_moof' : '+faststart',
+    out,
+  ])
+  return out
+}
+
+export async function sha256File(file: string): Promise<string> {
+  return createHash('sha256').update(await readFile(file)).digest('hex')
+}
+
+export function contentPath(dataDir: string, hash: string): string {
+  return path.join(dataDir, 'content', hash.slice(0, 2), hash)
+}
+
+/**
+ * Packages `clip` the way the pipeline does (CMAF/fMP4 HLS, two rungs with audio, poster,
+ * storyboard sprite + VTT) under the content directory, with the names playbackUrls() expects.
+ */
+export async function packageHls(clip: string, dir: string, seconds: number): Promise<{ rungs: { name: string; height: number; bitrate: number }[] }> {
+  await mkdir(path.join(dir, 'video'), { recursive: true })
+  await mkdir(path.join(dir, 'thumbs'), { recursive: true })
+  execFileSync(
+    'ffmpeg',
+    [
+      '-v', 'error', '-y', '-i', clip,
+      '-filter_complex', '[0:v]split=2[a][b];[a]scale=-2:360[v0];[b]scale=-2:180[v1]',
+      '-map', '[v0]', '-map', '0:a', '-map', '[v1]', '-map', '0:a',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-keyint_min', '30', '-sc_threshold', '0',
+      '-b:v:0', '900k', '-maxrate:v:0', '900k', '-bufsize:v:0', '1800k',
+      '-b:v:1', '200k', '-maxrate:v:1', '200k', '-bufsize:v:1', '400k',
+      '-c:a', 'aac', '-b:a', '64k',
+      '-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4',
+      '-hls_fmp4_init_filename', 'init.mp4',
+      '-var_stream_map', 'v:0,a:0,name:360p v:1,a:1,name:180p',
+      '-master_pl_name', 'master.m3u8',
+      '-hls_segment_filename', path.join(dir, 'video', '%v', 'seg_%03d.m4s'),
+      path.join(dir, 'video', '%v', 'index.m3u8'),
+    ],
+    { cwd: dir },
+  )
+  // FFmpeg writes the master playlist above the variant directories; the store keeps it at the top.
+  const master = await readFile(path.join(dir, 'video', 'master.m3u8'), 'utf8')
+  await writeFile(path.join(dir, 'master.m3u8'), master.replace(/^(?!#)(\S+)$/gm, (line) => `video/${line}`))
+  await rm(path.join(dir, 'video', 'master.m3u8'))
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', '1', '-i', clip, '-frames:v', '1', '-vf', 'scale=640:-2', path.join(dir, 'thumbs', 'poster.jpg')])
+  const cols = 5
+  const tiles = Math.max(1, Math.ceil(seconds))
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', clip, '-vf', `fps=1,scale=160:90,tile=${cols}x${Math.ceil(tiles / cols)}`, '-frames:v', '1', path.join(dir, 'thumbs', 'sprite.jpg')])
+  const ts = (s: number) => `${new Date(s * 1000).toISOString().slice(11, 23)}`
+  let vtt = 'WEBVTT\n\n'
+  for (let i = 0; i < tiles; i++) vtt += `${ts(i)} --> ${ts(i + 1)}\nsprite.jpg#xywh=${(i % cols) * 160},${Math.floor(i / cols) * 90},160,90\n\n`
+  await writeFile(path.join(dir, 'thumbs', 'storyboard.vtt'), vtt)
+  return {
+    rungs: [
+      { name: '360p', height: 360, bitrate: 900_000 },
+      { name: '180p', height: 180, bitrate: 200_000 },
+    ],
+  }
+}
+
+export interface ContentOptions {
+  clip: string
+  dataDir: string
+  /** PROCESSING stays `processing` (no session, so no worker touches it); STORED is packaged as HLS. */
+  state: 'PROCESSING' | 'STORED'
+  seconds: number
+  width?: number
+  height?: number
+}
+
+type Db = typeof import('@/lib/db')['db']
+
+/** Puts a clip in the content store (packaged once per hash when STORED). Returns the hash. */
+export async function seedContent(db: Db, o: ContentOptions): Promise<string> {
+  const hash = await sha256File(o.clip)
+  if (await db.content.findUnique({ where: { hash }, select: { hash: true } })) return hash
+  const dir = contentPath(o.dataDir, hash)
+  await mkdir(dir, { recursive: true })
+  await copyFile(o.clip, path.join(dir, 'original'))
+  const size = (await stat(o.clip)).size
+  const rungs = o.state === 'STORED' ? (await packageHls(o.clip, dir, o.seconds)).rungs : []
+  await db.content.create({
+    data: {
+      hash,
+      size: BigInt(size),
+      mime: 'video/mp4',
+      state: o.state,
+      durationMs: Math.round(o.seconds * 1000),
+      width: o.width ?? 640,
+      height: o.height ?? 360,
+      storedAt: o.state === 'STORED' ? new Date() : null,
+      renditions: { create: rungs.map((r) => ({ name: r.name, kind: 'video', width: Math.round((r.height * 16) / 9), height: r.height, bitrate: r.bitrate, codecs: 'avc1.42c01e,mp4a.40.2' })) },
+    },
+  })
+  return hash
+}
+
+export interface VideoOptions {
+  hash: string
+  title: string
+  description?: string
+  ownerEmail: string
+  views?: number
+  createdAt?: Date
+}
+
+/** A public video of stored content. Returns its id. */
+export async function seedVideo(db: Db, o: VideoOptions): Promise<string> {
+  const owner = await db.user.findUniqueOrThrow({ where: { email: o.ownerEmail } })
+  const video = await db.video.create({
+    data: {
+      ownerId: owner.id,
+      title: o.title,
+      description: o.description ?? '',
+      visibility: 'PUBLIC',
+      contentHash: o.hash,
+      views: o.views ?? 0,
+      ...(o.createdAt ? { createdAt: o.createdAt } : {}),
+    },
+  })
+  return video.id
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest'
+import type { Logger } from '@/lib/player/debug'
+import { type ControllerState, type MediaPlayer, PlaybackController } from '@/lib/player/PlaybackController'
+import type { PlayableView } from '@/lib/player/source'
+
+const quiet: Logger = { debug() {}, warn() {}, error() {} }
+
+class FakePlayer implements MediaPlayer {
+  sources: { src: string; type: string }[] = []
+  time = 0
+  isPaused = true
+  played = 0
+  private loaded: (() => void)[] = []
+  canPlay: (t: string) => string = (t) => (t === 'video/mp4' ? 'maybe' : '')
+  setSource(src: string, type: string) {
+    this.sources.push({ src, type })
+  }
+  currentTime(s?: number) {
+    if (s !== undefined) this.time = s
+    return this.time
+  }
+  paused() {
+    return this.isPaused
+  }
+  play() {
+    this.played++
+    this.isPaused = false
+  }
+  onceLoaded(fn: () => void) {
+    this.loaded.push(fn)
+  }
+  load() {
+    const fns = this.loaded
+    this.loaded = []
+    for (const f of fns) f()
+  }
+  mediaElement() {
+    return { canPlayType: (t: string) => this.canPlay(t) } as unknown as HTMLVideoElement
+  }
+}
+
+const playback = { direct: '/c/h/original', hls: null, dash: null, poster: null, storyboard: null }
+const head = (type: string | null) => (async () => new Response(null, { status: 200, headers: type ? { 'content-type': type } : {} })) as unknown as typeof fetch
+
+function run(view: PlayableView, type: string | null, opts: { startAt?: number } = {}) {
+  const player = new FakePlayer()
+  const states: ControllerState[] = []
+  const c = new PlaybackController(player, view, { log: quiet, fetch: head(type), onState: (s) => states.push(s), preferOriginal: false, ...opts })
+  return { player, states, c }
+}
+
+describe('PlaybackController (source choice and switches)', () => {
+  it('plays a processing original by direct URL when the browser can, starting where asked', async () => {
+    const { player, states, c } = run({ status: 'processing', sizeBytes: 1000, playback }, 'video/mp4', { startAt: 3 })
+    await c.start()
+    expect(player.sources).toEqual([{ src: '/c/h/original', type: 'video/mp4' }])
+    expect(states.at(-1)).toEqual({ kind: 'playing', source: 'direct' })
+    player.load()
+    expect(player.time).toBe(3)
+    expect(player.played).toBe(1)
+  })
+
+  it('waits (progress state) when the original cannot play here', async () => {
+    const { player, states, c } = run({ status: 'processing', sizeBytes: 1000, playback }, 'video/x-matroska')
+    player.canPlay = () => ''
+    await c.start()
+    expect(player.sources).toEqual([])
+    expect(states.at(-1)?.kind).toBe('waiting')
+  })
+
+  it('plays the growing playlists when the original cannot play here, then the final ones', async () => {
+    const growing = { ...playback, hls: '/c/h/partial/master.m3u8' }
+    const { player, c } = run({ status: 'processing', sizeBytes: 1000, playback: growing }, 'video/x-matroska')
+    player.canPlay = () => ''
+    await c.start()
+    expect(player.sources).toEqual([{ src: '/c/h/partial/master.m3u8', type: 'application/x-mpegURL' }])
+    player.load()
+    c.switchToAbr({ status: 'ready', sizeBytes: 1000, playback: { ...playback, hls: '/c/h/master.m3u8' } })
+    expect(player.sources.at(-1)).toEqual({ src: '/c/h/master.m3u8', type: 'application/x-mpegURL' })
+  })
+
+  it('shows the reason for a failed video and plays nothing', async () => {
+    const { player, states, c } = run({ status: 'failed', error: 'no video stream', playback }, 'video/mp4')
+    await c.start()
+    expect(player.sources).toEqual([])
+    expect(states).toEqual([{ kind: 'failed', reason: 'no video stream' }])
+  })
+
+  it('moves to HLS at the current position when packaging finishes, and keeps playing', async () => {
+    const { player, c } = run({ status: 'processing', sizeBytes: 1000, playback }, 'video/mp4')
+    await c.start()
+    player.load()
+    player.time = 4.2
+    c.switchToAbr({ status: 'ready', sizeBytes: 1000, playback: { ...playback, hls: '/c/h/master.m3u8' } })
+    expect(player.sources.at(-1)).toEqual({ src: '/c/h/master.m3u8', type: 'application/x-mpegURL' })
+    player.time = 0
+    player.load()
+    expect(player.time).toBe(4.2)
+    expect(c.getStats()).toMatchObject({ source: 'abr', state: 'playing' })
+    // A second "ready" does nothing.
+    c.switchToAbr({ status: 'ready', sizeBytes: 1000, playback: { ...playback, hls: '/c/h/master.m3u8' } })
+    expect(player.sources).toHaveLength(2)
+  })
+
+  it('plays ready content over HLS from the start', async () => {
+    const { player, c } = run({ status: 'ready', playback: { ...playback, hls: '/h.m3u8', dash: '/h.mpd' } }, null)
+    await c.start()
+    expect(player.sources).toEqual([{ src: '/h.m3u8', type: 'application/x-mpegURL' }])
+  })
+
+  it('falls back to direct streaming when chunked streaming is not possible (no MediaSource here)', async () => {
+    const { player, c } = run({ status: 'processing', sizeBytes: 50 * 1024 * 1024, playback }, 'video/mp4')
+    await c.start()
+    expect(player.sources).toEqual([{ src: '/c/h/original', type: 'video/mp4' }])
+    expect(c.getStats().source).toBe('direct')
+  })
+})
