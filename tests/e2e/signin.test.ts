@@ -13,7 +13,7 @@ describe('signing in', () => {
   it('shows the gallery to an anonymous visitor with a sign-in link', async () => {
     const page = await browser.newPage()
     await page.goto(inject('baseUrl'))
-    await expect(page.getByRole('link', { name: 'Sign in' }).isVisible()).resolves.toBe(true)
+    await expect(page.getByRole('link', { name: 'Sign in', exact: true }).isVisible()).resolves.toBe(true)
     await expect(page.getByRole('heading', { name: 'Gallery' }).isVisible()).resolves.toBe(true)
   })
 
@@ -32,7 +32,7 @@ describe('signing in', () => {
     const context = await browser.newContext()
     const page = await signIn(context)
     await expect(page.getByTestId('signed-in-as').textContent()).resolves.toBe(inject('adminEmail'))
-    await expect(page.getByRole('link', { name: 'Admin' }).isVisible()).resolves.toBe(true)
+    await expect(page.getByRole('link', { name: 'Admin', exact: true }).isVisible()).resolves.toBe(true)
     await expect(page.getByRole('heading', { name: 'Gallery' }).isVisible()).resolves.toBe(true)
     await screenshot(page, 'gallery-signed-in')
     await context.close()
