@@ -1,11 +1,10 @@
 import type { Actor } from '@/lib/auth/actor'
 import { listVideos, listVideosQuery } from '@/lib/videos/list'
-import { playbackUrls } from '@/lib/videos/view'
 
-// The gallery's data: one page of listVideos with each ready video's poster URL (token-carrying
-// for unlisted and private content, exactly as the player gets it). Server only.
+// The gallery's data: one page of listVideos (items carry their poster URL, token-carrying for
+// unlisted and private content, exactly as the player gets it). Server only.
 
-export type GalleryItem = Awaited<ReturnType<typeof listVideos>>['items'][number] & { poster: string | null }
+export type GalleryItem = Awaited<ReturnType<typeof listVideos>>['items'][number]
 export interface GalleryPage {
   items: GalleryItem[]
   nextCursor: string | null
@@ -30,14 +29,7 @@ export async function galleryPage(actor: Actor | null, query: GalleryQuery): Pro
     sort: query.sort === 'views' ? 'views' : 'newest',
     mine: query.mine ? '1' : undefined,
   })
-  const page = await listVideos(actor, parsed)
-  const items = await Promise.all(
-    page.items.map(async (item) => ({
-      ...item,
-      poster: item.status === 'ready' ? (await playbackUrls({ hash: item.contentHash, status: item.status, isPublic: item.visibility === 'PUBLIC', viewerId: actor?.userId, sizeBytes: 0 })).poster : null,
-    })),
-  )
-  return { items, nextCursor: page.nextCursor }
+  return listVideos(actor, parsed)
 }
 
 /** `?q=&sort=` from a page's searchParams. */

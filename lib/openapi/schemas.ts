@@ -50,6 +50,7 @@ export const videoSummarySchema = z
     durationMs: z.int().nullable(),
     width: z.int().nullable(),
     height: z.int().nullable(),
+    poster: z.string().nullable().optional().meta({ description: 'Poster image once ready (list items).' }),
   })
   .meta({ id: 'VideoSummary' })
 

@@ -2,7 +2,8 @@ import { z } from 'zod'
 import type { Actor } from '@/lib/auth/actor'
 import { db, type Prisma } from '@/lib/db'
 import { listableWhere } from './access'
-import { statusOf } from './view'
+import { POSTER } from '@/lib/pipeline/previews'
+import { contentBase, statusOf } from './view'
 
 export const listVideosQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(24),
@@ -35,7 +36,7 @@ export async function listVideos(actor: Actor | null, query: ListVideosQuery) {
   })
   const page = rows.slice(0, query.limit)
   return {
-    items: page.map((v) => ({
+    items: await Promise.all(page.map(async (v) => ({
       id: v.id,
       title: v.title,
       description: v.description,
@@ -48,7 +49,8 @@ export async function listVideos(actor: Actor | null, query: ListVideosQuery) {
       durationMs: v.content.durationMs,
       width: v.content.width,
       height: v.content.height,
-    })),
+      poster: v.content.state === 'STORED' ? `${await contentBase(v.contentHash, v.visibility === 'PUBLIC', actor?.userId)}/${POSTER}` : null,
+    }))),
     nextCursor: rows.length > query.limit ? page[page.length - 1].id : null,
   }
 }

@@ -24,6 +24,11 @@ export function statusOf(state: string): VideoStatus {
   return state === 'STORED' ? 'ready' : state === 'FAILED' ? 'failed' : 'processing'
 }
 
+/** URL prefix of a content's files: plain for public content, carrying a playback token otherwise. */
+export async function contentBase(hash: string, isPublic: boolean, viewerId?: string): Promise<string> {
+  return isPublic ? `/api/v1/content/${hash}` : `/api/v1/content/${hash}/t/${await signPlaybackToken({ hash, userId: viewerId }, appPlaybackKey())}`
+}
+
 /**
  * Absolute-path URLs for the player: plain for public content, token-carrying otherwise. While a
  * session encodes, `hls` points at the growing playlists once the first segments exist.
@@ -31,9 +36,7 @@ export function statusOf(state: string): VideoStatus {
  */
 export async function playbackUrls(opts: { hash: string; status: VideoStatus; isPublic: boolean; viewerId?: string; sizeBytes: number }) {
   const { hash, status } = opts
-  const base = opts.isPublic
-    ? `/api/v1/content/${hash}`
-    : `/api/v1/content/${hash}/t/${await signPlaybackToken({ hash, userId: opts.viewerId }, appPlaybackKey())}`
+  const base = await contentBase(hash, opts.isPublic, opts.viewerId)
   const ready = status === 'ready'
   const partial = !ready && status === 'processing' && (await stat(localContentStore().filePath(hash, `${PARTIAL_DIR}/${HLS_MASTER}`)).catch(() => null))
   const hls = ready ? `${base}/${HLS_MASTER}` : partial ? `${base}/${PARTIAL_DIR}/${HLS_MASTER}` : null
