@@ -127,6 +127,8 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
     }
     if ('requestVideoFrameCallback' in v) v.requestVideoFrameCallback(markFirstFrame)
     else p.one('playing', markFirstFrame)
+    // One view per opened video, reported when playback first starts.
+    p.one('playing', () => void fetch(`/api/v1/videos/${video.id}/views`, { method: 'POST' }).catch(() => {}))
 
     const levels = () => (p as unknown as { qualityLevels?: () => QualityLevelListLike }).qualityLevels?.()
     const stats = {

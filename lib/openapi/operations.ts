@@ -186,6 +186,18 @@ export const OPERATIONS: OperationSpec[] = [
     success: { status: 201, description: 'The token and URLs.', schema: playbackTokenSchema },
   },
 
+  {
+    method: 'post',
+    path: '/api/v1/videos/{id}/views',
+    operationId: 'countView',
+    summary: 'Count a view',
+    description: 'The player reports one view when playback first starts.',
+    tag: 'Videos',
+    access: { scope: 'read', resource: 'video', anonymous: true },
+    params: videoIdParams,
+    success: { status: 200, description: 'The new total.', schema: z.object({ views: z.int() }) },
+  },
+
   // ---- Uploads ----
   {
     method: 'post',

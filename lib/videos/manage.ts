@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Actor } from '@/lib/auth/actor'
 import { db } from '@/lib/db'
-import { findEditableVideo } from './access'
+import { findEditableVideo, findViewableVideo } from './access'
 import { visibilitySchema } from './schemas'
 
 export const updateVideoInput = z
@@ -25,4 +25,11 @@ export async function deleteVideo(actor: Actor, id: string): Promise<void> {
     const others = await tx.video.count({ where: { contentHash: video.contentHash } })
     if (others === 0) await tx.content.update({ where: { hash: video.contentHash }, data: { orphanedAt: new Date() } })
   })
+}
+
+/** Counts one view of a video the caller may see; returns the new total. */
+export async function countView(actor: Actor | null, id: string): Promise<number> {
+  await findViewableVideo(actor, id)
+  const { views } = await db.video.update({ where: { id }, data: { views: { increment: 1 } }, select: { views: true } })
+  return views
 }
