@@ -10,6 +10,15 @@ import { base, makeMp4, sessionsFor, uploadMultipart, userWithKey, waitForStatus
 
 const run = promisify(execFile)
 
+interface ReadyVideo {
+  status: string
+  error?: string
+  durationMs: number
+  contentHash: string
+  renditions: { kind: string; height: number }[]
+  playback: { hls: string; dash: string }
+}
+
 /** Decodes a stream URL from start to end with FFmpeg; returns the decoded duration in seconds. */
 async function decode(url: string): Promise<number> {
   const { stderr } = await run('ffmpeg', ['-v', 'error', '-stats', '-i', url, '-f', 'null', '-'], { maxBuffer: 1 << 24 })
@@ -27,10 +36,10 @@ describe('pipeline through the running server', () => {
     const clip = makeMp4('ladder.mp4', { seconds: 6, size: '854x480', seed: 11 })
     const created = await (await uploadMultipart(clip, { title: 'Ladder', visibility: 'public' }, auth)).json()
     expect(created.status).toBe('processing')
-    const ready = (await waitForStatus(created.id, auth, ['ready', 'failed'])) as Record<string, any>
+    const ready = (await waitForStatus(created.id, auth, ['ready', 'failed'])) as unknown as ReadyVideo
     expect(ready.status, ready.error).toBe('ready')
     expect(ready.durationMs).toBeGreaterThan(5500)
-    const videoRungs = ready.renditions.filter((r: { kind: string }) => r.kind === 'video')
+    const videoRungs = ready.renditions.filter((r) => r.kind === 'video')
     expect(videoRungs.length).toBeGreaterThanOrEqual(2)
     for (const r of videoRungs) expect(r.height).toBeLessThanOrEqual(480)
 
