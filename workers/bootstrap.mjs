@@ -19,11 +19,14 @@ if (major < 20 || (major === 20 && minor < 9)) {
 }
 
 const stampFile = path.join(root, 'node_modules', '.reelhouse-install')
-const manifestHash = createHash('sha256')
-for (const f of ['package.json', 'package-lock.json']) {
-  if (existsSync(f)) manifestHash.update(readFileSync(f))
+const manifestHash = () => {
+  const h = createHash('sha256')
+  for (const f of ['package.json', 'package-lock.json']) {
+    if (existsSync(f)) h.update(readFileSync(f))
+  }
+  return h.digest('hex')
 }
-const wanted = manifestHash.digest('hex')
+const wanted = manifestHash()
 const current = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : null
 if (current !== wanted) {
   console.log('reelhouse: installing npm dependencies…')
@@ -34,7 +37,8 @@ if (current !== wanted) {
     console.error('reelhouse: npm install failed (see above)')
     process.exit(r.status ?? 1)
   }
-  writeFileSync(stampFile, wanted)
+  // Hashed again: npm may have rewritten the lockfile while installing.
+  writeFileSync(stampFile, manifestHash())
 }
 
 const child = spawn(process.execPath, ['--import', 'tsx', 'workers/launcher.ts', ...process.argv.slice(2)], {
