@@ -31,6 +31,6 @@ startWebServer({
     setInterval(() => void tus.then((s) => s.cleanUpExpiredUploads()).catch(() => {}), 3600_000).unref()
   })
   .catch((err) => {
-  console.error(`reelhouse web: ${err instanceof Error ? err.message : err}`)
-  process.exit(1)
-})
+    console.error(`reelhouse web: ${err instanceof Error ? err.message : err}`)
+    process.exit(1)
+  })
