@@ -97,6 +97,9 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
     const adapter: MediaPlayer = {
       setSource: (src, type) => {
         marks.source ??= performance.now()
+        // video.js forgets a paused player has started when its source changes, which hides the
+        // control bar and brings the poster back (e.g. the original ended, then ABR took over).
+        if (p.hasStarted_) p.one('loadstart', () => p.hasStarted(true))
         p.src({ src, type })
       },
       currentTime: (s) => {
