@@ -31,12 +31,12 @@ const { values: args } = parseArgs({
     commands: { type: 'string', default: '300' },
     /** Idle and load windows alternate this many times, so neighbours' noise hits both alike. */
     rounds: { type: 'string', default: '3' },
-    /** Media pacing (commands first): off, on, or both (two load phases). */
-    pace: { type: 'string', default: 'both' },
-    /** Nice value for the range-load client (it stands for remote clients; 0 lets it compete with the server). */
-    'load-nice': { type: 'string', default: '0' },
-    /** Run socket.io in its own process behind the same port (lib/realtime/handoff). */
-    isolate: { type: 'boolean', default: false },
+    /** Nice value for the range-load client: it stands for remote clients, which cost the server no CPU. */
+    'load-nice': { type: 'string', default: '10' },
+    /** isolated: socket.io in its own process behind the same port, as in production (lib/realtime/handoff); shared: one process. */
+    layout: { type: 'string', default: 'isolated' },
+    /** With the isolated layout: the media process's nice value (production: WEB_NICE, default 15). */
+    'media-nice': { type: 'string', default: '15' },
     interval: { type: 'string', default: '50' },
     'read-size': { type: 'string', default: String(1024 * 1024) },
     'range-mb': { type: 'string', default: '32' },
@@ -50,7 +50,7 @@ const CLIENT_PROCS = Number(args['client-procs'])
 const STREAMS = Number(args.streams)
 const COMMANDS = Number(args.commands)
 const ROUNDS = Number(args.rounds)
-const PACE = args.pace as 'off' | 'on' | 'both'
+const ISOLATED = args.layout === 'isolated'
 const LOAD_NICE = Number(args['load-nice'])
 const INTERVAL_MS = Number(args.interval)
 const FILE_MB = Number(args['file-mb'])
@@ -138,14 +138,19 @@ async function main() {
   const room = await createRoom(admin[1], { name: `bench ${tag}` })
   const file = await makeFile(dir, FILE_MB)
 
-  console.log(`layout: ${args.isolate ? 'socket.io in its own process (upgrades handed over)' : 'socket.io and range streams in one process'}`)
+  console.log(
+    ISOLATED
+      ? `layout: socket.io in its own process (upgrades handed over), media process at nice ${args['media-nice']}`
+      : 'layout: socket.io and range streams in one process',
+  )
   console.log(`players ${PLAYERS} in ${CLIENT_PROCS} processes · ${STREAMS} range streams (${args['read-size']} B reads) · ${COMMANDS} commands per phase every ${INTERVAL_MS} ms · ${os.cpus().length} CPUs`)
   const server = child('./server.ts', {
     DATABASE_URL: url,
     BENCH_FILE: file,
     BENCH_ACTORS: JSON.stringify([admin, viewer]),
     BENCH_READ_SIZE: String(args['read-size']),
-    BENCH_ISOLATE: args.isolate ? '1' : '0',
+    BENCH_ISOLATE: ISOLATED ? '1' : '0',
+    BENCH_MEDIA_NICE: args['media-nice'],
   }, args['profile-server'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['profile-server'])}`] : [])
   const { port } = (await request<FromServer>(server, null, 'ready')) as Extract<FromServer, { type: 'ready' }>
   const base = `http://127.0.0.1:${port}`
@@ -261,18 +266,14 @@ async function main() {
   await request<FromLoad>(load, { type: 'start', url: base, streams: STREAMS, rangeBytes: RANGE_BYTES, fileSize: FILE_MB * 1024 * 1024 }, 'running')
   await request<FromLoad>(load, { type: 'pause' }, 'paused')
   const idle = new Phase('idle')
-  const loaded = PACE === 'on' ? [] : [new Phase('under load')]
-  const paced = PACE === 'off' ? [] : [new Phase('under load, media paced')]
+  const loaded = new Phase('under load')
   const perWindow = Math.max(1, Math.round(COMMANDS / ROUNDS))
   for (let r = 0; r < ROUNDS; r++) {
     await window(idle, perWindow)
-    for (const [phase, pace] of [...loaded.map((p) => [p, false] as const), ...paced.map((p) => [p, true] as const)]) {
-      server.send({ type: 'pace', on: pace })
-      await request<FromLoad>(load, { type: 'resume' }, 'running')
-      await sleep(1000) // let the streams fill their pipes
-      await window(phase, perWindow)
-      await request<FromLoad>(load, { type: 'pause' }, 'paused')
-    }
+    await request<FromLoad>(load, { type: 'resume' }, 'running')
+    await sleep(1000) // let the streams fill their pipes
+    await window(loaded, perWindow)
+    await request<FromLoad>(load, { type: 'pause' }, 'paused')
   }
   const loadStats = (await request<FromLoad>(load, { type: 'stop' }, 'stats')) as Extract<FromLoad, { type: 'stats' }>
   adminSocket.close()
@@ -280,7 +281,7 @@ async function main() {
   const fmt = (v: number) => v.toFixed(2).padStart(8)
   const pct = (ms: number, p: Phase) => `${((ms / (p.seconds * 1000)) * 100).toFixed(0)} %`
   const row = (label: string, x: Summary) => `${label.padEnd(44)}${fmt(x.p50)}${fmt(x.p90)}${fmt(x.p99)}${fmt(x.max)}`
-  const phases = [idle, ...loaded, ...paced]
+  const phases = [idle, loaded]
   console.log(`\n${''.padEnd(44)}     p50     p90     p99     max  (ms)`)
   for (const p of phases) {
     const avg = p.loadavg.reduce((a, b) => a + b, 0) / p.loadavg.length
@@ -301,7 +302,7 @@ async function main() {
   )
   const idleP99 = summary(idle.delivery).p99
   let ok = true
-  for (const p of [...loaded, ...paced]) {
+  for (const p of [loaded]) {
     const p99 = summary(p.delivery).p99
     const ratio = p99 / idleP99
     const pass = p99 <= TARGET_P99_MS && ratio <= TARGET_RATIO

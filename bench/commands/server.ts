@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream'
 import { Server } from 'socket.io'
 import type { Actor } from '@/lib/auth/actor'
 import { forwardUpgrades } from '@/lib/realtime/handoff'
-import { mediaPacer } from '@/lib/realtime/priority'
+import { lowerOwnPriority } from '@/lib/web/process-priority'
 import { attachRealtime, realtimeServerOptions } from '@/lib/realtime/server'
 import { probeRealtime } from './probe'
 import type { FromServer, ToServer } from './shared'
@@ -21,7 +21,6 @@ const READ_SIZE = Number(process.env.BENCH_READ_SIZE ?? 1024 * 1024)
 const send = (m: FromServer) => process.send?.(m)
 
 let streamsOpen = 0
-let pace = false
 
 async function serveRange(req: http.IncomingMessage, res: http.ServerResponse, size: number) {
   const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '')
@@ -43,8 +42,7 @@ async function serveRange(req: http.IncomingMessage, res: http.ServerResponse, s
   }
   // pipeline respects backpressure and closes the file when the client goes away.
   const source = createReadStream(file, { start, end, highWaterMark: READ_SIZE })
-  if (pace) pipeline(source, mediaPacer(), res, done)
-  else pipeline(source, res, done)
+  pipeline(source, res, done)
 }
 
 async function main() {
@@ -65,6 +63,8 @@ async function main() {
     })
     await new Promise<void>((resolve) => rt.once('message', () => resolve()))
     forwardUpgrades(httpServer, rt)
+    // As lib/web/start.ts does: media yields the CPU to the realtime process.
+    lowerOwnPriority(Number(process.env.BENCH_MEDIA_NICE ?? 0))
     let cpuAt = process.cpuUsage()
     probe = {
       reset: () => {
@@ -95,7 +95,6 @@ async function main() {
   process.on('message', (msg: ToServer) => {
     if (msg.type === 'lag.reset') probe.reset()
     else if (msg.type === 'lag.read') probe.read().then(send)
-    else if (msg.type === 'pace') pace = msg.on
     else if (msg.type === 'stop') {
       stopRealtime()
       setTimeout(() => process.exit(0), 200)

@@ -3,8 +3,6 @@
 export type ToServer =
   | { type: 'lag.reset' }
   | { type: 'lag.read' }
-  /** Media streams opened from now on pass through mediaPacer() (commands first) or not. */
-  | { type: 'pace'; on: boolean }
   | { type: 'stop' }
 export type FromServer =
   | { type: 'ready'; port: number }

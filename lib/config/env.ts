@@ -19,6 +19,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_TOKEN: z.string().min(8).optional(),
   STREAMING_CONFIG: z.string().default('config/streaming.yaml'),
+  /** 1: socket.io's WebSocket connections run in their own process (commands never wait on media); 0: in the web process. */
+  REALTIME_PROCESS: z.enum(['0', '1']).default('1'),
+  /** CPU priority of the web process (pages, API, media bytes) once the realtime process runs: it yields to commands. */
+  WEB_NICE: z.coerce.number().int().min(0).max(19).default(15),
 })
 
 export type Env = z.infer<typeof schema> & { dataDir: string }

@@ -82,10 +82,14 @@ export async function metricsHandler(req: IncomingMessage, res: ServerResponse):
 }
 
 /** Keeps the socket.io client gauges current for the given namespaces. */
-export function observeSocketServer(io: SocketServer, namespaces: readonly string[] = ['/player', '/admin']): void {
+export function observeSocketServer(
+  io: SocketServer,
+  namespaces: readonly string[] = ['/player', '/admin'],
+  report: (n: number, namespace: string) => void = setSocketClients,
+): void {
   for (const name of namespaces) {
     const nsp = io.of(name)
-    const update = () => setSocketClients(nsp.sockets.size, name)
+    const update = () => report(nsp.sockets.size, name)
     nsp.on('connection', (socket) => {
       update()
       socket.once('disconnect', () => setImmediate(update))

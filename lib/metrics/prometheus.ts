@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 import { db } from '@/lib/db'
 import { SESSION_POLICY } from '@/lib/queue/policy'
-import { metricsState } from './state'
+import { metricsState, socketClients } from './state'
 
 // The Prometheus registry of the web process. Counters are kept as plain numbers in ./state (shared
 // with Next's copy of the modules) and copied into prom-client at scrape; database figures
@@ -100,7 +100,7 @@ function build(): Registry {
     registers,
     collect() {
       this.reset()
-      for (const [namespace, n] of metricsState().socketClients) this.set({ namespace }, n)
+      for (const [namespace, n] of Object.entries(socketClients())) this.set({ namespace }, n)
     },
   })
   new Gauge({

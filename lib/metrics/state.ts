@@ -17,6 +17,7 @@ export interface MetricsState {
   /** `${kind}` -> [sum of seconds, count] */
   durations: Map<string, [number, number]>
   rateLimited: number
+  /** `${namespace} ${source}` -> clients; the source is this process or the realtime process. */
   socketClients: Map<string, number>
   /** (time, cumulative bytes) at most once a second, for bytes-per-second over the last minute. */
   samples: Sample[]
@@ -87,11 +88,17 @@ export function recordRateLimited(): void {
   metricsState().rateLimited++
 }
 
-/** Connected socket.io clients of one namespace (`/player`, `/admin`). */
-export function setSocketClients(n: number, namespace = '/'): void {
-  metricsState().socketClients.set(namespace, Math.max(0, n))
+/** Connected socket.io clients of one namespace (`/player`, `/admin`) held by `source`. */
+export function setSocketClients(n: number, namespace = '/', source = 'local'): void {
+  metricsState().socketClients.set(`${namespace} ${source}`, Math.max(0, n))
 }
 
+/** Clients per namespace, this process's and the realtime process's together. */
 export function socketClients(): Record<string, number> {
-  return Object.fromEntries(metricsState().socketClients)
+  const out: Record<string, number> = {}
+  for (const [key, n] of metricsState().socketClients) {
+    const namespace = key.slice(0, key.lastIndexOf(' '))
+    out[namespace] = (out[namespace] ?? 0) + n
+  }
+  return out
 }

@@ -38,6 +38,9 @@ const schema = z
             preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower']),
             threads: z.number().int().min(0).max(64),
             max_fps: z.number().min(1).max(240).default(60),
+            // CPU priority of FFmpeg (0-19, higher yields more): encoding is batch work, and the
+            // web and realtime processes must stay responsive while it runs.
+            nice: z.number().int().min(0).max(19).default(19),
           })
           .strict(),
         storage: z.object({ retention_days: z.number().int().min(0), dedup: z.boolean() }).strict(),
@@ -85,7 +88,7 @@ export interface StreamingConfig {
   /** Sorted by height, highest first. */
   profiles: Profile[]
   audio: { bitrate: number; channels: number; sampleRate: number }
-  encoder: { preset: string; threads: number; maxFps: number }
+  encoder: { preset: string; threads: number; maxFps: number; nice?: number }
   storage: { retentionDays: number; dedup: boolean }
   limits: { maxWidth: number; maxHeight: number; maxDurationS: number; maxStreams: number; maxUploadBytes: number }
   directPlayMaxBytes: number
@@ -111,7 +114,7 @@ export function parseStreamingConfig(doc: unknown, source = 'streaming config'):
     enableAbr: s.enable_abr,
     profiles: [...s.profiles].sort((a, b) => b.height - a.height || b.bitrate - a.bitrate),
     audio: { bitrate: s.audio.bitrate, channels: s.audio.channels, sampleRate: s.audio.sample_rate },
-    encoder: { preset: s.encoder.preset, threads: s.encoder.threads, maxFps: s.encoder.max_fps },
+    encoder: { preset: s.encoder.preset, threads: s.encoder.threads, maxFps: s.encoder.max_fps, nice: s.encoder.nice },
     storage: { retentionDays: s.storage.retention_days, dedup: s.storage.dedup },
     limits: {
       maxWidth: s.limits.max_width,

@@ -212,6 +212,7 @@ export async function runTranscode(opts: TranscodeOptions): Promise<TranscodeRes
   const parser = new ProgressParser()
   const run = startTool(TOOLS.ffmpeg, args, {
     signal: opts.signal,
+    nice: config.encoder.nice,
     stderrTailBytes: 256 * 1024,
     onStdout: (chunk) => {
       for (const snap of parser.feed(chunk)) {

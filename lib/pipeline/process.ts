@@ -21,6 +21,8 @@ export interface ToolOptions {
   stderrTailBytes?: number
   /** SIGTERM first so FFmpeg can close files; SIGKILL after this grace. */
   killGraceMs?: number
+  /** Start the tool at this nice value (Unix; higher = lower CPU priority). */
+  nice?: number
 }
 
 export interface ToolResult {
@@ -62,11 +64,21 @@ export class TailBuffer {
  * another worker has taken over.
  */
 const SETPRIV = process.platform === 'linux' && ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p))
+/** coreutils' nice: the priority is set before FFmpeg starts, so every thread it creates inherits it. */
+const NICE = process.platform !== 'win32' && ['/usr/bin/nice', '/bin/nice'].find((p) => existsSync(p))
+
+/** The command line with its wrappers: `nice -n N setpriv --pdeathsig SIGKILL -- cmd args`. */
+function wrapped(cmd: string, args: string[], nice: number | undefined): { argv: string[]; viaWrapper: boolean } {
+  let argv = [cmd, ...args]
+  if (SETPRIV) argv = [SETPRIV, '--pdeathsig', 'SIGKILL', '--', ...argv]
+  if (nice && NICE) argv = [NICE, '-n', String(nice), ...argv]
+  return { argv, viaWrapper: argv[0] !== cmd }
+}
 
 export function startTool(cmd: string, args: string[], opts: ToolOptions = {}): ToolRun {
   const started = performance.now()
-  const [bin, argv] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', cmd, ...args]] : [cmd, args]
-  const child = spawn(bin, argv, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true })
+  const { argv, viaWrapper } = wrapped(cmd, args, opts.nice)
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true })
   const stderr = new TailBuffer(opts.stderrTailBytes ?? 64 * 1024)
   const stdoutParts: string[] = []
   let stdoutBytes = 0
@@ -114,8 +126,8 @@ export function startTool(cmd: string, args: string[], opts: ToolOptions = {}): 
     })
     child.once('close', (code, signal) => {
       cleanup()
-      // Under setpriv a missing binary is exit code 127, not a spawn error.
-      if (SETPRIV && code === 127 && stderr.toString().includes('failed to execute')) {
+      // Under a wrapper (setpriv, nice) a missing binary is exit code 127, not a spawn error.
+      if (viaWrapper && code === 127 && /failed to execute|No such file/.test(stderr.toString())) {
         reject(new PipelineError('unavailable', `${cmd} is not installed or not on PATH`))
         return
       }

@@ -3,19 +3,25 @@ import http from 'node:http'
 import type { Socket as NetSocket } from 'node:net'
 import type { Server } from 'socket.io'
 import { log as rootLog } from '@/lib/log'
+import { setSocketClients } from '@/lib/metrics/state'
 import type { CommandResult } from '@/lib/rooms'
 import type { CommandEvent, PlayerInfo, RoomState } from './protocol'
 import { getRealtime, type Realtime, registerRealtime } from './server'
 
-// Optional isolation of the command layer in its own process, behind the web process's port.
+// Isolation of the command layer in its own process, behind the web process's port.
 // The web process keeps serving pages, API and media; socket.io WebSocket upgrades are handed
 // (the connected socket itself, over IPC) to a realtime child that runs attachRealtime. Once
 // handed over, a connection never touches the web process's event loop again, so range streams
 // there cannot delay commands. REST command routes in the web process publish through IPC.
-// Server-only. WebSocket transport only: long-polling requests stay with the web process, so
-// clients must connect with `transports: ['websocket']` in this mode.
+// Server-only. WebSocket transport only: long-polling requests stay with the web process, whose
+// own polling-only socket.io node reaches the same rooms through the Postgres adapter.
 
 const log = rootLog.child({ c: 'realtime-handoff' })
+
+/** The realtime child's first message, once it accepts connections. */
+export const REALTIME_READY = 'reelhouse:realtime-ready'
+/** Asks the realtime child to close its sockets and exit. */
+export const REALTIME_STOP = 'reelhouse:realtime-stop'
 
 interface UpgradeMessage {
   type: 'reelhouse:upgrade'
@@ -57,6 +63,18 @@ export function forwardUpgrades(httpServer: http.Server, child: ChildProcess, pa
   registerRealtime(ipcRealtime(child))
 }
 
+/** The realtime process's connected clients per namespace, for the web process's /metrics. */
+interface ClientsMessage {
+  type: 'reelhouse:clients'
+  namespace: string
+  n: number
+}
+
+/** In the realtime child: reports a namespace's client count to the web process (observeSocketServer's `report`). */
+export function reportClientsToParent(n: number, namespace: string): void {
+  process.send?.({ type: 'reelhouse:clients', namespace, n } satisfies ClientsMessage)
+}
+
 interface PlayersReply {
   type: 'reelhouse:players.reply'
   id: number
@@ -70,7 +88,8 @@ function ipcRealtime(child: ChildProcess): Realtime {
   }
   let nextId = 0
   const pending = new Map<number, (players: PlayerInfo[]) => void>()
-  child.on('message', (msg: PlayersReply) => {
+  child.on('message', (msg: PlayersReply | ClientsMessage) => {
+    if (msg?.type === 'reelhouse:clients') return setSocketClients(msg.n, msg.namespace, 'realtime')
     if (msg?.type !== 'reelhouse:players.reply') return
     pending.get(msg.id)?.(msg.players)
     pending.delete(msg.id)

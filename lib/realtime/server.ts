@@ -6,7 +6,6 @@ import { log as rootLog } from '@/lib/log'
 import { applyCommand, type CommandResult, ensurePersonalRoom, getRoom, personalRoomId } from '@/lib/rooms'
 import { ackOf, errorAck } from './acks'
 import { type PlayerSocketData, PresenceBatch, playerInfo } from './presence'
-import { commandStarted } from './priority'
 import {
   type ClockPong,
   type CommandAck,
@@ -119,9 +118,12 @@ function authMiddleware(authenticate: Authenticate, adminOnly: boolean) {
  * Handlers stay minimal: a command is one validation, one UPDATE and one room broadcast.
  */
 export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise<Realtime> {
+  let closed = false
   if (opts.adapterPool) {
     await ensureAdapterTable(opts.adapterPool)
-    io.adapter(createAdapter(opts.adapterPool, { tableName: ADAPTER_TABLE, errorHandler: (err) => log.warn({ err }, 'postgres adapter') }))
+    // Once closed, the sockets' disconnects still publish to a pool being shut down: expected, not logged.
+    const errorHandler = (err: Error) => closed || log.warn({ err }, 'postgres adapter')
+    io.adapter(createAdapter(opts.adapterPool, { tableName: ADAPTER_TABLE, errorHandler }))
   }
   const players: Namespace = io.of(NAMESPACES.player)
   const admins: Namespace = io.of(NAMESPACES.admin)
@@ -145,16 +147,12 @@ export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise
     const reply = ackOf<CommandAck>(ack)
     const parsed = commandSchema.safeParse(raw)
     if (!parsed.success) return reply(invalidInput(parsed.error))
-    // Media streams paced with mediaPacer() hold their next chunk until this command is out.
-    const done = commandStarted()
     try {
       const result = await applyCommand(socket.data.actor as Actor, parsed.data.roomId, parsed.data)
       publishCommand(result)
       reply({ ok: true, seq: result.seq, serverReceivedAt, serverSentAt: Date.now() })
     } catch (err) {
       reply(errorAck(err))
-    } finally {
-      done()
     }
   }
 
@@ -306,6 +304,7 @@ export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise
     },
     listPlayers,
     close: () => {
+      closed = true
       clearInterval(timer)
       if (current() === realtime) setCurrent(undefined)
     },

@@ -1,14 +1,15 @@
+import { type ChildProcess, fork } from 'node:child_process'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import next from 'next'
-import pg from 'pg'
 import { Server as SocketServer } from 'socket.io'
-import { actorFromHandshake } from '@/lib/auth/socket'
 import { readEnv } from '@/lib/config/env'
 import { disconnectDb } from '@/lib/db'
 import { log } from '@/lib/log'
-import { attachRealtime, realtimeServerOptions } from '@/lib/realtime/server'
+import { forwardUpgrades, REALTIME_READY, REALTIME_STOP } from '@/lib/realtime/handoff'
+import { realtimeServerOptions } from '@/lib/realtime/server'
 import { prunePersonalRooms } from '@/lib/rooms'
-import { startEventsBridge } from './events-bridge'
+import { lowerOwnPriority } from './process-priority'
+import { startRealtimeNode } from './realtime-node'
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
 
@@ -40,15 +41,24 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
   // when the server has finished writing it, and would otherwise find its socket closed.
   server.keepAliveTimeout = 65_000
   server.headersTimeout = 66_000
-  const io = new SocketServer(server, { ...realtimeServerOptions, serveClient: false })
-  // Through Postgres so commands and pipeline events reach sockets on every web node.
-  const adapterPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 })
-  const realtime = await attachRealtime(io, { authenticate: actorFromHandshake, adapterPool })
-  const bridge = startEventsBridge(env.DATABASE_URL, {
-    // Every node LISTENs to the same NOTIFY, so each delivers to its own sockets only.
-    emitToUser: (userId, event, data) => realtime.emitToUser(userId, event, data, { local: true }),
-    emitToAdmins: (event, data) => realtime.emitToAdmins(event, data, { local: true }),
-  })
+  // With the realtime process, WebSocket upgrades go to it and this node keeps long-polling
+  // clients only; both are nodes of one cluster through the Postgres adapter.
+  const isolated = env.REALTIME_PROCESS === '1'
+  const io = new SocketServer(server, { ...realtimeServerOptions, serveClient: false, ...(isolated ? { transports: ['polling'] } : {}) })
+  const node = await startRealtimeNode(io, env.DATABASE_URL)
+  let realtimeChild: ChildProcess | null = null
+  if (isolated) {
+    realtimeChild = await startRealtimeProcess()
+    // REST commands and the admin's player list now go through the realtime process.
+    forwardUpgrades(server, realtimeChild)
+    realtimeChild.once('exit', (code, signal) => {
+      if (closing) return
+      log.error({ code, signal }, 'the realtime process exited; stopping so the launcher can restart cleanly')
+      void shutdown('realtime-exit')
+    })
+    // Commands first: pages, API and media bytes yield the CPU to the realtime process.
+    lowerOwnPriority(env.WEB_NICE)
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -70,16 +80,40 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
     log.info({ signal }, 'web stopping')
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
-    realtime.close()
-    await bridge.stop()
+    await stopRealtimeProcess(realtimeChild)
+    await node.stop()
     io.close() // also closes the HTTP server: stops accepting and ends sockets
     server.closeAllConnections()
-    await adapterPool.end().catch(() => {})
     await app.close().catch(() => {})
     await disconnectDb()
     process.exit(0)
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
   process.once('SIGINT', () => void shutdown('SIGINT'))
-  return { server, io, port, realtime }
+  return { server, io, port, realtime: node.realtime }
+}
+
+/** Forks lib/web/realtime-process.ts (same runtime flags, so TypeScript loads) and waits until it is ready. */
+function startRealtimeProcess(): Promise<ChildProcess> {
+  const child = fork(new URL('./realtime-process.ts', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the realtime process exited (${code}) before it was ready`))
+    child.once('exit', onExit)
+    child.on('message', function ready(msg: { type?: string }) {
+      if (msg?.type !== REALTIME_READY) return
+      child.off('message', ready)
+      child.off('exit', onExit)
+      resolve(child)
+    })
+  })
+}
+
+async function stopRealtimeProcess(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  if (child.connected) child.send({ type: REALTIME_STOP })
+  else child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(timer)
 }

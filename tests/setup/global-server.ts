@@ -9,6 +9,8 @@ declare module 'vitest' {
     baseUrl: string
     adminEmail: string
     adminPassword: string
+    /** The web process (server.ts), for checks on its processes. */
+    webPid: number
   }
 }
 
@@ -36,6 +38,7 @@ export default async function setup(project: TestProject) {
   project.provide('baseUrl', baseUrl)
   project.provide('adminEmail', ADMIN.email)
   project.provide('adminPassword', ADMIN.password)
+  project.provide('webPid', children[0].pid!)
   return async () => {
     await Promise.all(children.map((c) => stopChild(c)))
     const { disconnectDb } = await import('@/lib/db')

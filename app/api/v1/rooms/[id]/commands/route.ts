@@ -1,5 +1,4 @@
 import { json, jsonBody, route } from '@/lib/api/route'
-import { withCommandPriority } from '@/lib/realtime/priority'
 import { publishCommand } from '@/lib/realtime/server'
 import { applyCommand, commandFromBody } from '@/lib/rooms'
 import { idParams } from '@/lib/rooms/params'
@@ -11,8 +10,8 @@ export const dynamic = 'force-dynamic'
 export const POST = route({ scope: 'write', params: idParams }, async ({ req, params, actor }) => {
   const receivedAt = Date.now()
   const command = commandFromBody(params.id, await jsonBody(req, z.record(z.string(), z.unknown())))
-  // Commands go ahead of queued media reads on this process (see lib/realtime/priority.ts).
-  const result = await withCommandPriority(() => applyCommand(actor!, params.id, command))
+  // Applied here; the broadcast goes through the realtime process (lib/realtime/handoff.ts).
+  const result = await applyCommand(actor!, params.id, command)
   const event = publishCommand(result)
   return json({ ok: true, seq: result.state.seq, state: result.state, delivered: !!event, serverReceivedAt: receivedAt, serverSentAt: Date.now() })
 })

@@ -1,0 +1,34 @@
+import pg from 'pg'
+import type { Server } from 'socket.io'
+import { actorFromHandshake } from '@/lib/auth/socket'
+import { attachRealtime, type Realtime } from '@/lib/realtime/server'
+import { startEventsBridge } from './events-bridge'
+
+export interface RealtimeNode {
+  realtime: Realtime
+  /** Stops presence, the events LISTEN and the adapter's pool; the caller closes io. */
+  stop(): Promise<void>
+}
+
+/**
+ * One node of the realtime cluster on `io`: the command layer, joined to every other node (web
+ * processes, realtime processes) through @socket.io/postgres-adapter, and the pipeline events
+ * for this node's own sockets. The web process and the realtime process each run one.
+ */
+export async function startRealtimeNode(io: Server, databaseUrl: string): Promise<RealtimeNode> {
+  const adapterPool = new pg.Pool({ connectionString: databaseUrl, max: 4 })
+  const realtime = await attachRealtime(io, { authenticate: actorFromHandshake, adapterPool })
+  const bridge = startEventsBridge(databaseUrl, {
+    // Every node LISTENs to the same NOTIFY, so each delivers to its own sockets only.
+    emitToUser: (userId, event, data) => realtime.emitToUser(userId, event, data, { local: true }),
+    emitToAdmins: (event, data) => realtime.emitToAdmins(event, data, { local: true }),
+  })
+  return {
+    realtime,
+    async stop() {
+      realtime.close()
+      await bridge.stop()
+      await adapterPool.end().catch(() => {})
+    },
+  }
+}
