@@ -53,8 +53,9 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
     forwardUpgrades(server, realtimeChild)
     realtimeChild.once('exit', (code, signal) => {
       if (closing) return
-      log.error({ code, signal }, 'the realtime process exited; stopping so the launcher can restart cleanly')
-      void shutdown('realtime-exit')
+      // Serving pages without commands would hide the failure: stop, with an error.
+      log.error({ code, signal }, 'the realtime process exited; stopping')
+      void shutdown('realtime-exit', 1)
     })
     // Commands first: pages, API and media bytes yield the CPU to the realtime process.
     lowerOwnPriority(env.WEB_NICE)
@@ -74,7 +75,7 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
   log.info({ url: `http://${env.HOST}:${port}` }, 'web ready')
 
   let closing = false
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (closing) return
     closing = true
     log.info({ signal }, 'web stopping')
@@ -86,7 +87,7 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
     server.closeAllConnections()
     await app.close().catch(() => {})
     await disconnectDb()
-    process.exit(0)
+    process.exit(exitCode)
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
   process.once('SIGINT', () => void shutdown('SIGINT'))
