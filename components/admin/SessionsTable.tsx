@@ -5,7 +5,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { useState } from 'react'
 import type { SessionRow } from '@/lib/admin/sessions'
 import { useLiveResource } from './live'
-import { Badge, Button, cx, ErrorNote, formatAgo, formatDuration, inputClass, LiveDot, PageTitle, ProgressBar, stateTone, Table, td } from './ui'
+import { Badge, Button, CursorPager, cx, ErrorNote, formatAgo, formatDuration, inputClass, LiveDot, PageTitle, ProgressBar, stateTone, Table, td } from './ui'
 
 const STATES = ['QUEUED', 'STARTING', 'RUNNING', 'COMPLETED', 'STORED', 'FAILED', 'CANCELLED'] as const
 
@@ -143,17 +143,7 @@ export function SessionsTable() {
           </tr>
         ))}
       </Table>
-      <div className="mt-3 flex items-center justify-between text-sm text-zinc-500">
-        <span data-testid="sessions-total">{data ? `${data.total} session${data.total === 1 ? '' : 's'}` : ''}</span>
-        <span className="flex gap-2">
-          <Button disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            ← Newer
-          </Button>
-          <Button disabled={!data?.nextCursor} onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>
-            Older →
-          </Button>
-        </span>
-      </div>
+      <CursorPager total={data ? data.total : null} noun="session" cursors={cursors} setCursors={setCursors} nextCursor={data?.nextCursor} testId="sessions-total" />
     </div>
   )
 }

@@ -3,7 +3,7 @@
 import Link from 'next/link'
 import { useState } from 'react'
 import { api, useLiveResource } from './live'
-import { Badge, Button, cx, ErrorNote, formatAgo, formatBytes, formatDuration, inputClass, PageTitle, Table, td } from './ui'
+import { Badge, Button, CursorPager, cx, ErrorNote, formatAgo, formatBytes, formatDuration, inputClass, PageTitle, Table, td } from './ui'
 
 interface Row {
   id: string
@@ -127,17 +127,7 @@ export function VideosTable() {
           </tr>
         ))}
       </Table>
-      <div className="mt-3 flex items-center justify-between text-sm text-zinc-500">
-        <span>{data ? `${data.total} video${data.total === 1 ? '' : 's'}` : ''}</span>
-        <span className="flex gap-2">
-          <Button disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            ← Newer
-          </Button>
-          <Button disabled={!data?.nextCursor} onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>
-            Older →
-          </Button>
-        </span>
-      </div>
+      <CursorPager total={data ? data.total : null} noun="video" cursors={cursors} setCursors={setCursors} nextCursor={data?.nextCursor} />
     </div>
   )
 }

@@ -240,3 +240,34 @@ export function PageTitle({ children, aside }: { children: ReactNode; aside?: Re
     </div>
   )
 }
+
+/** Total count and Newer/Older buttons over a stack of cursors (paginated admin tables). */
+export function CursorPager({
+  total,
+  noun,
+  cursors,
+  setCursors,
+  nextCursor,
+  testId,
+}: {
+  total: number | null
+  noun: string
+  cursors: string[]
+  setCursors: (update: (c: string[]) => string[]) => void
+  nextCursor: string | null | undefined
+  testId?: string
+}) {
+  return (
+    <div className="mt-3 flex items-center justify-between text-sm text-zinc-500">
+      <span data-testid={testId}>{total === null ? '' : `${total} ${noun}${total === 1 ? '' : 's'}`}</span>
+      <span className="flex gap-2">
+        <Button disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          ← Newer
+        </Button>
+        <Button disabled={!nextCursor} onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}>
+          Older →
+        </Button>
+      </span>
+    </div>
+  )
+}

@@ -8,6 +8,7 @@ import { StatusBadge } from '@/components/gallery/Badges'
 import { formatAge, formatDuration, formatViews } from '@/components/gallery/format'
 import { markOpen, preloadPlayer } from '@/components/player/preload'
 import { useVideoStatus } from '@/components/player/useVideoStatus'
+import { VisibilityOptions } from '@/components/VisibilityOptions'
 
 type Visibility = GalleryItem['visibility']
 
@@ -178,9 +179,7 @@ function VideoRow({ item, viewerId, onSaved, onDeleted }: { item: GalleryItem; v
           <label className="flex flex-col gap-1 text-sm font-medium">
             Visibility
             <select className={field} value={visibility} onChange={(e) => setVisibility(e.target.value as Visibility)}>
-              <option value="PUBLIC">Public</option>
-              <option value="UNLISTED">Unlisted</option>
-              <option value="PRIVATE">Private</option>
+              <VisibilityOptions />
             </select>
           </label>
           <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-2">

@@ -7,6 +7,7 @@ import { formatBytes } from '@/components/gallery/format'
 import { markOpen } from '@/components/player/preload'
 import { useVideoStatus } from '@/components/player/useVideoStatus'
 import { isVideoFile, titleFromFilename, uploadErrorMessage, type Visibility } from './upload-item'
+import { VisibilityOptions } from '@/components/VisibilityOptions'
 
 type Phase = 'staged' | 'uploading' | 'paused' | 'finishing' | 'done' | 'error' | 'invalid'
 
@@ -307,9 +308,7 @@ function UploadRow({
             <label className="flex flex-col gap-1 text-sm font-medium">
               Visibility
               <select className={field} value={item.visibility} disabled={!editable} onChange={(e) => onChange({ visibility: e.target.value as Visibility })}>
-                <option value="PUBLIC">Public</option>
-                <option value="UNLISTED">Unlisted</option>
-                <option value="PRIVATE">Private</option>
+                <VisibilityOptions />
               </select>
             </label>
             <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-2">

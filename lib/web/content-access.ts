@@ -30,9 +30,19 @@ export const authorizeContent: Authorize = async ({ hash, token, req }: { hash: 
   throw new AppError('NOT_FOUND', 'No such content.')
 }
 
+// A content's MIME type never changes, and a direct-playing browser sends a range request every
+// few seconds: remember it instead of asking the database each time.
+const originals = new Map<string, OriginalFacts>()
+
 export async function describeOriginal(hash: string): Promise<OriginalFacts | undefined> {
+  const known = originals.get(hash)
+  if (known) return known
   const content = await db.content.findUnique({ where: { hash }, select: { mime: true } })
-  return content ? { type: content.mime, filename: `${hash.slice(0, 12)}${extensionFor(content.mime)}` } : undefined
+  if (!content) return undefined
+  if (originals.size > 10_000) originals.clear()
+  const facts = { type: content.mime, filename: `${hash.slice(0, 12)}${extensionFor(content.mime)}` }
+  originals.set(hash, facts)
+  return facts
 }
 
 const EXTENSIONS: Record<string, string> = { 'video/mp4': '.mp4', 'video/quicktime': '.mov', 'video/webm': '.webm', 'video/x-matroska': '.mkv' }
