@@ -6,7 +6,7 @@ import { startEventsBridge } from './events-bridge'
 
 export interface RealtimeNode {
   realtime: Realtime
-  /** Stops presence, the events LISTEN and the adapter's pool; the caller closes io. */
+  /** Stops presence and the events LISTEN, closes io (and the http server it is attached to), then the adapter's pool. */
   stop(): Promise<void>
 }
 
@@ -28,6 +28,9 @@ export async function startRealtimeNode(io: Server, databaseUrl: string): Promis
     async stop() {
       realtime.close()
       await bridge.stop()
+      // Before the pool: the adapter holds one of its clients for LISTEN until io closes it, and
+      // pool.end() waits for every client to come back.
+      io.close()
       await adapterPool.end().catch(() => {})
     },
   }

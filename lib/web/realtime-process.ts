@@ -28,7 +28,6 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 5000)
     force.unref()
     await node.stop()
-    io.close()
     await disconnectDb()
     process.exit(0)
   }

@@ -82,8 +82,7 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     await stopRealtimeProcess(realtimeChild)
-    await node.stop()
-    io.close() // also closes the HTTP server: stops accepting and ends sockets
+    await node.stop() // closes io and with it the HTTP server: stops accepting, ends sockets
     server.closeAllConnections()
     await app.close().catch(() => {})
     await disconnectDb()
