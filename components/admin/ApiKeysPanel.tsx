@@ -2,7 +2,7 @@
 
 import { useState } from 'react'
 import type { ApiKeyView } from '@/lib/admin/api-keys'
-import { api, useLiveResource } from './live'
+import { api, useAdminAction, useLiveResource } from './live'
 import { Badge, Button, Card, cx, ErrorNote, formatAgo, inputClass, PageTitle, Table, td } from './ui'
 
 const SCOPES = ['read', 'write', 'admin'] as const
@@ -17,30 +17,17 @@ export function ApiKeysPanel() {
   const [name, setName] = useState('')
   const [scopes, setScopes] = useState<Set<string>>(new Set(['read', 'write']))
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null)
-  const [actionError, setActionError] = useState<string | null>(null)
+  const { actionError, run } = useAdminAction(reload)
   const [copied, setCopied] = useState(false)
 
-  const create = async () => {
-    setActionError(null)
-    setCopied(false)
-    try {
+  const create = () =>
+    run(async () => {
+      setCopied(false)
       const res = await api<{ key: string; name: string }>('/api/v1/api-keys', { method: 'POST', json: { name, scopes: [...scopes] } })
       setCreated(res)
       setName('')
-      await reload()
-    } catch (err) {
-      setActionError((err as Error).message)
-    }
-  }
-  const revoke = async (k: ApiKeyView) => {
-    setActionError(null)
-    try {
-      await api(`/api/v1/api-keys/${k.id}`, { method: 'DELETE' })
-    } catch (err) {
-      setActionError((err as Error).message)
-    }
-    await reload()
-  }
+    })
+  const revoke = (k: ApiKeyView) => run(() => api(`/api/v1/api-keys/${k.id}`, { method: 'DELETE' }))
 
   return (
     <div data-testid="admin-api-keys">

@@ -2,13 +2,12 @@
 
 import { useState } from 'react'
 import type { UserView } from '@/lib/admin/users'
-import { api, useLiveResource } from './live'
+import { api, useAdminAction, useLiveResource } from './live'
 import { Badge, Button, Card, cx, ErrorNote, formatAgo, inputClass, PageTitle, Table, td } from './ui'
 
 export function UsersTable({ selfId }: { selfId: string }) {
   const [q, setQ] = useState('')
   const [query, setQuery] = useState('')
-  const [actionError, setActionError] = useState<string | null>(null)
   const params = new URLSearchParams({ limit: '100' })
   if (query) params.set('q', query)
   const { data, error, reload } = useLiveResource<{ items: UserView[]; nextCursor: string | null }>(`/api/v1/users?${params}`, {
@@ -17,15 +16,8 @@ export function UsersTable({ selfId }: { selfId: string }) {
     onEvent: () => false,
   })
 
-  const update = async (u: UserView, patch: Partial<Pick<UserView, 'role' | 'disabled'>>) => {
-    setActionError(null)
-    try {
-      await api(`/api/v1/users/${u.id}`, { method: 'PATCH', json: patch })
-    } catch (err) {
-      setActionError((err as Error).message)
-    }
-    await reload()
-  }
+  const { actionError, run } = useAdminAction(reload)
+  const update = (u: UserView, patch: Partial<Pick<UserView, 'role' | 'disabled'>>) => run(() => api(`/api/v1/users/${u.id}`, { method: 'PATCH', json: patch }))
 
   return (
     <div data-testid="admin-users">

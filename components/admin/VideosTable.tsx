@@ -2,7 +2,7 @@
 
 import Link from 'next/link'
 import { useState } from 'react'
-import { api, useLiveResource } from './live'
+import { api, useAdminAction, useLiveResource } from './live'
 import { Badge, Button, CursorPager, cx, ErrorNote, formatAgo, formatBytes, formatDuration, inputClass, PageTitle, Table, td } from './ui'
 
 interface Row {
@@ -23,7 +23,6 @@ export function VideosTable() {
   const [query, setQuery] = useState('')
   const [cursors, setCursors] = useState<string[]>([])
   const [confirm, setConfirm] = useState<string | null>(null)
-  const [actionError, setActionError] = useState<string | null>(null)
   const params = new URLSearchParams({ limit: '25' })
   if (query) params.set('q', query)
   if (cursors.length) params.set('cursor', cursors[cursors.length - 1])
@@ -32,26 +31,18 @@ export function VideosTable() {
     pollMs: 5000,
   })
 
-  const setVisibility = async (v: Row, visibility: Row['visibility']) => {
-    setActionError(null)
-    setData((d) => d && { ...d, items: d.items.map((x) => (x.id === v.id ? { ...x, visibility } : x)) })
-    try {
-      await api(`/api/v1/videos/${v.id}`, { method: 'PATCH', json: { visibility } })
-    } catch (err) {
-      setActionError((err as Error).message)
-    }
-    await reload()
-  }
-  const remove = async (v: Row) => {
-    setActionError(null)
-    setConfirm(null)
-    try {
-      await api(`/api/v1/videos/${v.id}`, { method: 'DELETE' })
-    } catch (err) {
-      setActionError((err as Error).message)
-    }
-    await reload()
-  }
+  const { actionError, run } = useAdminAction(reload)
+  const setVisibility = (v: Row, visibility: Row['visibility']) =>
+    run(() => {
+      // Shown at once; the reload afterwards puts back what the server kept.
+      setData((d) => d && { ...d, items: d.items.map((x) => (x.id === v.id ? { ...x, visibility } : x)) })
+      return api(`/api/v1/videos/${v.id}`, { method: 'PATCH', json: { visibility } })
+    })
+  const remove = (v: Row) =>
+    run(() => {
+      setConfirm(null)
+      return api(`/api/v1/videos/${v.id}`, { method: 'DELETE' })
+    })
 
   return (
     <div data-testid="admin-videos">

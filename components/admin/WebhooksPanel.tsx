@@ -2,7 +2,7 @@
 
 import { useState } from 'react'
 import type { DeliveryView, WebhookView } from '@/lib/webhooks/schemas'
-import { api, useLiveResource } from './live'
+import { api, useAdminAction, useLiveResource } from './live'
 import { Badge, Button, Card, cx, ErrorNote, formatAgo, inputClass, PageTitle, Table, td } from './ui'
 
 const EVENTS = ['video.ready', 'video.failed', 'session.failed'] as const
@@ -11,30 +11,20 @@ const EVENTS = ['video.ready', 'video.failed', 'session.failed'] as const
 export function WebhooksPanel() {
   const { data, error, reload } = useLiveResource<{ items: WebhookView[] }>('/api/v1/webhooks?all=true', { pollMs: 10_000, livePollMs: 30_000, onEvent: () => false })
   const [selected, setSelected] = useState<string | null>(null)
-  const [actionError, setActionError] = useState<string | null>(null)
+  const { actionError, run } = useAdminAction(reload)
   const [secret, setSecret] = useState<{ id: string; secret: string } | null>(null)
   const current = data?.items.find((w) => w.id === selected) ?? data?.items[0] ?? null
 
-  const patch = async (w: WebhookView, body: Record<string, unknown>) => {
-    setActionError(null)
-    try {
+  const patch = (w: WebhookView, body: Record<string, unknown>) =>
+    run(async () => {
       const res = await api<WebhookView>(`/api/v1/webhooks/${w.id}`, { method: 'PATCH', json: body })
       if (res.secret) setSecret({ id: w.id, secret: res.secret })
-    } catch (err) {
-      setActionError((err as Error).message)
-    }
-    await reload()
-  }
-  const remove = async (w: WebhookView) => {
-    setActionError(null)
-    try {
+    })
+  const remove = (w: WebhookView) =>
+    run(async () => {
       await api(`/api/v1/webhooks/${w.id}`, { method: 'DELETE' })
       setSelected(null)
-    } catch (err) {
-      setActionError((err as Error).message)
-    }
-    await reload()
-  }
+    })
 
   return (
     <div data-testid="admin-webhooks">
@@ -94,16 +84,8 @@ function Deliveries({ webhook }: { webhook: WebhookView }) {
     onEvent: () => false,
   })
   const [open, setOpen] = useState<string | null>(null)
-  const [actionError, setActionError] = useState<string | null>(null)
-  const redeliver = async (d: DeliveryView) => {
-    setActionError(null)
-    try {
-      await api(`/api/v1/webhooks/${webhook.id}/deliveries/${d.id}/redeliver`, { method: 'POST' })
-    } catch (err) {
-      setActionError((err as Error).message)
-    }
-    await reload()
-  }
+  const { actionError, run } = useAdminAction(reload)
+  const redeliver = (d: DeliveryView) => run(() => api(`/api/v1/webhooks/${webhook.id}/deliveries/${d.id}/redeliver`, { method: 'POST' }))
   return (
     <Card title={`Recent deliveries to ${new URL(webhook.url).host}`} testId="webhook-deliveries">
       <ErrorNote error={error ?? actionError} />

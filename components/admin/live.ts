@@ -3,12 +3,10 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { Socket } from 'socket.io-client'
 import { connectAdminSocket } from '@/lib/realtime/connect'
+import { EVENTS } from '@/lib/realtime/protocol'
 
 // Live data for the admin pages: one /admin socket.io connection per tab, shared by every
 // component, and REST polling as the fallback (and the safety net) when the socket is down.
-
-/** Pipeline events fanned out to admins by the web process. */
-export const PIPELINE_EVENT = 'pipeline.event'
 
 export interface PipelineEvent {
   id: string
@@ -77,9 +75,9 @@ export function usePipelineEvents(handler: (ev: PipelineEvent) => void): boolean
   useEffect(() => {
     if (!socket) return
     const on = (ev: PipelineEvent) => ref.current(ev)
-    socket.on(PIPELINE_EVENT, on)
+    socket.on(EVENTS.pipelineEvent, on)
     return () => {
-      socket.off(PIPELINE_EVENT, on)
+      socket.off(EVENTS.pipelineEvent, on)
     }
   }, [socket])
   return connected
@@ -190,4 +188,22 @@ export function useLiveResource<T>(
   )
 
   return { data, error, loading, connected, reload: load, setData }
+}
+
+/**
+ * A row action on an admin table: clears the last error, runs `fn`, keeps its error to show, and
+ * reloads the table either way (a failed action may still have changed the row).
+ */
+export function useAdminAction(reload: () => Promise<unknown>): { actionError: string | null; run: (fn: () => Promise<unknown>) => Promise<void> } {
+  const [actionError, setActionError] = useState<string | null>(null)
+  const run = async (fn: () => Promise<unknown>) => {
+    setActionError(null)
+    try {
+      await fn()
+    } catch (err) {
+      setActionError((err as Error).message)
+    }
+    await reload()
+  }
+  return { actionError, run }
 }

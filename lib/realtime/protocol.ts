@@ -32,6 +32,8 @@ export const EVENTS = {
   playersUpdate: 'players.update',
   /** /admin: players that disconnected since the last flush. */
   playersRemove: 'players.remove',
+  /** /player (the content's uploaders) and /admin: a transcode pipeline event, forwarded by every web node. */
+  pipelineEvent: 'pipeline.event',
 } as const
 
 // Ids are cuids in practice; bounded so a peer cannot make the server hash megabytes.

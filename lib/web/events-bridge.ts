@@ -3,8 +3,7 @@ import { db } from '@/lib/db'
 import { log } from '@/lib/log'
 import { EVENTS_CHANNEL } from '@/lib/queue/channels'
 import type { NotifiedEvent } from '@/lib/queue/events'
-
-export const PIPELINE_EVENT = 'pipeline.event'
+import { EVENTS } from '@/lib/realtime/protocol'
 
 export interface EventSink {
   emitToUser(userId: string, event: string, data: unknown): void
@@ -23,9 +22,9 @@ export function startEventsBridge(databaseUrl: string, sink: EventSink): { stop(
   let retryMs = 500
 
   const deliver = async (ev: NotifiedEvent) => {
-    sink.emitToAdmins(PIPELINE_EVENT, ev)
+    sink.emitToAdmins(EVENTS.pipelineEvent, ev)
     const owners = await db.video.findMany({ where: { contentHash: ev.contentHash }, select: { ownerId: true }, distinct: ['ownerId'] })
-    for (const o of owners) sink.emitToUser(o.ownerId, PIPELINE_EVENT, ev)
+    for (const o of owners) sink.emitToUser(o.ownerId, EVENTS.pipelineEvent, ev)
   }
 
   const connect = async () => {

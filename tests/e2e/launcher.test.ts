@@ -1,10 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort, startEmbeddedPostgres } from '@/lib/db/embedded'
+import { processes } from './processes'
 
 // `npm start` as a user runs it: a detached process group so a Ctrl-C reaches everything in it.
 function npmStart(env: Record<string, string>): { child: ChildProcess; output: () => string } {
@@ -35,10 +36,7 @@ async function ctrlC(child: ChildProcess): Promise<number | null> {
   return exited
 }
 
-const processesMentioning = (needle: string) =>
-  execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => l.includes(needle) && !l.includes('ps -eo'))
+const processesMentioning = (needle: string) => processes().filter((p) => p.args.includes(needle))
 
 describe('npm start', () => {
   const dirs: string[] = []

@@ -1,31 +1,15 @@
-import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { disconnectDb } from '@/lib/db'
 import { CommandsManager } from '@/lib/realtime/commands-manager'
 import { connectPlayerSocket } from '@/lib/realtime/connect'
 import type { CommandAck } from '@/lib/realtime/protocol'
 import { base, makeMp4, uploadMultipart, userWithKey, waitForStatus } from '../api/client'
+import { processes } from '../processes'
 
 // Commands first (seed 000): the production server runs socket.io's WebSocket connections in a
 // process of their own at a higher CPU priority than the one serving pages and media, and
 // long-polling clients stay with the web process. Both kinds of player get every command, in
 // order, also while many range streams are in flight.
-
-interface Proc {
-  pid: number
-  ppid: number
-  nice: number
-  args: string
-}
-
-function processes(): Proc[] {
-  return execFileSync('ps', ['-eo', 'pid=,ppid=,ni=,args='])
-    .toString()
-    .split('\n')
-    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(-?\d+)\s+(.*)$/))
-    .filter((m): m is RegExpMatchArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), nice: Number(m[3]), args: m[4] }))
-}
 
 describe('the command layer in its own process', () => {
   let key: string
