@@ -2,12 +2,12 @@ import { z } from 'zod'
 import type { Actor } from '@/lib/auth/actor'
 import { db } from '@/lib/db'
 import { findEditableVideo, findViewableVideo } from './access'
-import { visibilitySchema } from './schemas'
+import { videoMetadataInput, visibilitySchema } from './schemas'
 
 export const updateVideoInput = z
   .object({
-    title: z.string().trim().min(1).max(200).optional(),
-    description: z.string().trim().max(5000).optional(),
+    title: videoMetadataInput.shape.title.optional(),
+    description: videoMetadataInput.shape.description.unwrap().optional(),
     visibility: visibilitySchema.optional(),
   })
   .strict()

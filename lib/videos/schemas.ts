@@ -1,10 +1,11 @@
 import { z } from 'zod'
+import { plainText } from '@/lib/validation/text'
 
 export const visibilitySchema = z.enum(['PUBLIC', 'UNLISTED', 'PRIVATE'])
 
 export const videoMetadataInput = z.object({
-  title: z.string().trim().min(1, 'a title is required').max(200),
-  description: z.string().trim().max(5000).default(''),
+  title: plainText({ min: 1, max: 200 }),
+  description: plainText({ max: 5000, multiline: true }).default(''),
   visibility: z
     .string()
     .transform((v) => v.toUpperCase())
