@@ -1,7 +1,8 @@
 import pino from 'pino'
+import { env } from '@/lib/config/env'
 
 // One structured logger; child loggers name the component (`log.child({ c: 'worker' })`).
 export const log = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
+  level: env().LOG_LEVEL ?? (env().NODE_ENV === 'test' ? 'warn' : 'info'),
   base: undefined,
 })

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util'
 import { createApiKey } from '@/lib/auth/api-keys'
 import { createUser } from '@/lib/auth/users'
+import { databaseUrl } from '@/lib/config/env'
 import { db, disconnectDb } from '@/lib/db'
 import { deployMigrations } from '@/lib/db/migrations'
 import { toProblem } from '@/lib/errors'
@@ -25,7 +26,7 @@ export async function runCli(argv: string[]): Promise<number> {
     strict: true,
   })
   try {
-    await deployMigrations(process.env.DATABASE_URL!)
+    await deployMigrations(databaseUrl())
     if (noun === 'user' && verb === 'create') {
       const user = await createUser({
         email: values.email ?? '',

@@ -31,8 +31,8 @@ async function prepare(mode: Mode) {
   return { env, database, childEnv }
 }
 
-async function setUpDatabase(adminEmail: string, adminPassword: string | undefined) {
-  const applied = await deployMigrations(process.env.DATABASE_URL!)
+async function setUpDatabase(databaseUrl: string, adminEmail: string, adminPassword: string | undefined) {
+  const applied = await deployMigrations(databaseUrl)
   if (applied.length) console.log(`reelhouse: applied migrations ${applied.join(', ')}`)
   const { ensureAdmin } = await import('@/lib/auth/users')
   const generated = await ensureAdmin(adminEmail, adminPassword)
@@ -45,7 +45,7 @@ async function setUpDatabase(adminEmail: string, adminPassword: string | undefin
 async function serve(mode: Exclude<Mode, 'cli' | 'test'>) {
   const { env, database, childEnv } = await prepare(mode)
   if (mode !== 'worker') await assertPortFree(env.PORT, env.HOST)
-  await setUpDatabase(env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
+  await setUpDatabase(database.url, env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
   const production = mode !== 'dev'
   Object.assign(childEnv, { NODE_ENV: production ? 'production' : 'development' })
   if (production && mode !== 'worker') await buildIfStale()

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { type Actor, isAdmin } from '@/lib/auth/actor'
 import { db, type Prisma, type SessionState } from '@/lib/db'
 import { AppError } from '@/lib/errors'
-import { loadStreamingConfig } from '@/lib/pipeline/config'
+import { streamingConfig } from '@/lib/config/streaming'
 import { ACTIVE_STATES } from '@/lib/queue/state'
 import { retrySession } from '@/lib/sessions/actions'
 import { findVisibleSession, sessionHealth } from '@/lib/sessions/queries'
@@ -159,7 +159,7 @@ const requireAdmin = (actor: Actor) => {
 
 /** Names of the encoding profiles a re-encode may choose (highest first). */
 export function encodingProfiles(): { name: string; width: number; height: number; bitrate: number }[] {
-  return loadStreamingConfig().profiles.map(({ name, width, height, bitrate }) => ({ name, width, height, bitrate }))
+  return streamingConfig().profiles.map(({ name, width, height, bitrate }) => ({ name, width, height, bitrate }))
 }
 
 /** Encodes the content again (a stored, failed or cancelled session), up to the chosen profile. */

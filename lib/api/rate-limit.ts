@@ -1,17 +1,8 @@
-import { z } from 'zod'
+import { env } from '@/lib/config/env'
 
 // Per-API-key rate limit: a token bucket per key, refilled continuously, in this process's
 // memory. With several web nodes each node applies the limit on its own (a client spread over N
 // nodes gets up to N times the rate); a shared store is the upgrade path when that matters.
-
-const settings = z
-  .object({
-    /** Sustained requests per minute per API key. */
-    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-    /** Requests a key may make at once after being idle (bucket size); defaults to one minute's worth. */
-    API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).optional(),
-  })
-  .transform((s) => ({ perMinute: s.API_RATE_LIMIT_PER_MINUTE, burst: s.API_RATE_LIMIT_BURST ?? s.API_RATE_LIMIT_PER_MINUTE }))
 
 export interface RateLimitConfig {
   perMinute: number
@@ -67,7 +58,8 @@ let limiter: RateLimiter | undefined
 
 /** The process's limiter for API keys, configured from API_RATE_LIMIT_PER_MINUTE / API_RATE_LIMIT_BURST. */
 export function apiKeyLimiter(): RateLimiter {
-  limiter ??= new RateLimiter(settings.parse(process.env))
+  const { API_RATE_LIMIT_PER_MINUTE: perMinute, API_RATE_LIMIT_BURST: burst } = env()
+  limiter ??= new RateLimiter({ perMinute, burst: burst ?? perMinute })
   return limiter
 }
 

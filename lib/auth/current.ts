@@ -1,4 +1,5 @@
 import { getToken } from 'next-auth/jwt'
+import { env } from '@/lib/config/env'
 import { db } from '@/lib/db'
 import type { Actor } from './actor'
 import { actorFromApiKey } from './api-keys'
@@ -18,7 +19,7 @@ export async function actorFromCookies(cookieHeader: string | null | undefined):
   if (!Object.keys(cookies).some((k) => k.includes('next-auth.session-token'))) return null
   const token = await getToken({
     req: { cookies, headers: {} } as never,
-    secret: process.env.NEXTAUTH_SECRET,
+    secret: env().NEXTAUTH_SECRET,
   }).catch(() => null)
   const uid = typeof token?.uid === 'string' ? token.uid : null
   if (!uid) return null

@@ -1,11 +1,12 @@
 import type { NextAuthOptions } from 'next-auth'
 import CredentialsProvider from 'next-auth/providers/credentials'
+import { env } from '@/lib/config/env'
 import { checkCredentials } from './users'
 
 // Email + password sign-in; sessions are JWT cookies (next-auth requires JWT for credentials).
 // The token carries the user id; role and "disabled" are re-read per request (see actorFromCookies).
 export const authOptions: NextAuthOptions = {
-  secret: process.env.NEXTAUTH_SECRET,
+  secret: env().NEXTAUTH_SECRET,
   session: { strategy: 'jwt', maxAge: 30 * 24 * 3600 },
   pages: { signIn: '/signin' },
   providers: [

@@ -2,6 +2,8 @@ import path from 'node:path'
 import { z } from 'zod'
 
 // Environment read once and checked with zod: a bad value stops start-up with one clear line.
+// Every variable the app reads is declared here (one line each, with its default); code reads
+// `env().NAME`, never `process.env`.
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z
@@ -16,13 +18,22 @@ const schema = z.object({
   ADMIN_EMAIL: z.string().email().default('admin@reelhouse.local'),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   SEED_DEMO: z.enum(['0', '1']).default('1'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** pino level; unset: `warn` under tests, `info` otherwise. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Any value: print the schema engine's trace when diffing migrations. */
+  DEBUG: z.string().optional(),
   METRICS_TOKEN: z.string().min(8).optional(),
   STREAMING_CONFIG: z.string().default('config/streaming.yaml'),
   /** 1: socket.io's WebSocket connections run in their own process (commands never wait on media); 0: in the web process. */
   REALTIME_PROCESS: z.enum(['0', '1']).default('1'),
   /** CPU priority of the web process (pages, API, media bytes) once the realtime process runs: it yields to commands. */
   WEB_NICE: z.coerce.number().int().min(0).max(19).default(15),
+  /** Sustained requests per minute per API key. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Requests a key may make at once after being idle (bucket size); unset: one minute's worth. */
+  API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).optional(),
+  /** A worker that misses lease renewals for this long loses its session to another worker. */
+  WORKER_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
 })
 
 export type Env = z.infer<typeof schema> & { dataDir: string }
@@ -41,4 +52,11 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
 export function env(): Env {
   cached ??= readEnv()
   return cached
+}
+
+/** DATABASE_URL for code that cannot run without a database. */
+export function databaseUrl(): string {
+  const url = env().DATABASE_URL
+  if (!url) throw new Error('DATABASE_URL is not set')
+  return url
 }

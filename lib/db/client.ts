@@ -1,11 +1,11 @@
 import { PrismaPg } from '@prisma/adapter-pg'
+import { databaseUrl } from '@/lib/config/env'
 import { PrismaClient } from '@/lib/generated/prisma/client'
 
 // One client per process, kept on globalThis so Next's dev reloads do not open new pools.
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient }
 
-export function createPrisma(connectionString = process.env.DATABASE_URL): PrismaClient {
-  if (!connectionString) throw new Error('DATABASE_URL is not set')
+export function createPrisma(connectionString = databaseUrl()): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) })
 }
 

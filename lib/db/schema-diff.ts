@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import pg from 'pg'
+import { env } from '@/lib/config/env'
 import { localMigrations, MIGRATIONS_DIR } from './migrations'
 
 // Development only: diff the migrations folder against schema.prisma with Prisma's WASM schema
@@ -128,7 +129,7 @@ export async function diffMigrationsToSchema(url: string): Promise<{ changed: bo
       migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: m.sql } },
     })),
   }
-  const log = (line: string) => process.env.DEBUG && console.error(line)
+  const log = (line: string) => env().DEBUG && console.error(line)
   const engine = await SchemaEngine.new({ datamodels: [[SCHEMA_FILE, content]] }, log, await migrationAdapter(url))
   const { exitCode, stdout } = await engine.diff({
     from: migrations,

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Server as SocketServer } from 'socket.io'
+import { env } from '@/lib/config/env'
 import { isAdmin } from '@/lib/auth/actor'
 import { actorFromHeaders } from '@/lib/auth/current'
 import { log } from '@/lib/log'
@@ -45,7 +46,7 @@ function tokenMatches(presented: string, expected: string): boolean {
 
 async function mayScrape(req: IncomingMessage): Promise<boolean> {
   const auth = req.headers.authorization ?? ''
-  const token = process.env.METRICS_TOKEN
+  const token = env().METRICS_TOKEN
   if (token && auth.toLowerCase().startsWith('bearer ') && tokenMatches(auth.slice(7).trim(), token)) return true
   const actor = await actorFromHeaders({ authorization: req.headers.authorization, cookie: req.headers.cookie }).catch(() => null)
   return isAdmin(actor)

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { log } from '@/lib/log'
-import type { StreamingConfig } from './config'
+import type { StreamingConfig } from '@/lib/config/streaming'
 import { isSystemicErrno, MediaRejected, PipelineError } from './errors'
 import { buildTranscodeArgs, representationIds } from './ffmpeg-args'
 import { type LadderPlan, planLadder } from './ladder'

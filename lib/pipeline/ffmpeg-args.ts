@@ -26,7 +26,7 @@
  * metadata/chapters are dropped (no GPS or device tags leak into the outputs).
  */
 import path from 'node:path'
-import type { StreamingConfig } from './config'
+import type { StreamingConfig } from '@/lib/config/streaming'
 import type { LadderPlan } from './ladder'
 import { DASH_MANIFEST, HLS_MASTER, INIT_TEMPLATE, SEGMENT_TEMPLATE } from './layout'
 import type { ProbeFacts } from './probe'

@@ -1,12 +1,12 @@
-import { loadStreamingConfig, type StreamingConfig } from './config'
+import { type StreamingConfig, streamingConfig } from '@/lib/config/streaming'
 import { type Playable, type SegmentReady, type TranscodeProgress, runTranscode } from './encode'
 import { DASH_MANIFEST, HLS_MASTER } from './layout'
 import { makePreviews, type Previews } from './previews'
 import { type ProbeFacts, probeMedia } from './probe'
 import { type RenditionSummary, validateOutput } from './validate'
 
-export type { Profile, StreamingConfig } from './config'
-export { ConfigError, loadStreamingConfig, parseStreamingConfig } from './config'
+export type { Profile, StreamingConfig } from '@/lib/config/streaming'
+export { ConfigError, loadStreamingConfig, parseStreamingConfig } from '@/lib/config/streaming'
 export type { PlannedRendition, Playable, SegmentReady, TranscodePlan, TranscodeProgress, TranscodeResult } from './encode'
 export { planTranscode, runTranscode } from './encode'
 export type { PipelineFailure, RejectReason } from './errors'
@@ -53,7 +53,7 @@ export interface ProcessResult {
  * When it returns, outDir holds complete, checked outputs and the content may be marked STORED.
  */
 export async function processContent(opts: ProcessOptions): Promise<ProcessResult> {
-  const config = opts.config ?? loadStreamingConfig()
+  const config = opts.config ?? streamingConfig()
   opts.onStage?.('probe')
   const facts = opts.probe ?? (await probeMedia(opts.inputPath, { limits: config.limits, signal: opts.signal }))
 

@@ -1,4 +1,4 @@
-import type { Profile, StreamingConfig } from './config'
+import type { Profile, StreamingConfig } from '@/lib/config/streaming'
 import type { ProbeFacts } from './probe'
 
 // A profile's `height` is the short side of the picture, so a portrait phone video (1080×1920) gets

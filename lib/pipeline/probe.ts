@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import type { StreamingConfig } from './config'
+import type { StreamingConfig } from '@/lib/config/streaming'
 import { MediaRejected, PipelineError } from './errors'
 import { safeInputArgs } from './ffmpeg-args'
 import { findExternalReferences } from './mov-refs'

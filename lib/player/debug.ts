@@ -10,6 +10,7 @@ export interface Logger {
   error(...args: unknown[]): void
 }
 
+// Browser code: the bundler inlines NODE_ENV here (the server's env() is not in the client bundle).
 const isDev = process.env.NODE_ENV === 'development'
 
 function verbose(): boolean {

@@ -1,12 +1,16 @@
+import { env } from '@/lib/config/env'
+
 // Job policy in one place (PeerTube-style constants): attempts, backoff, leases, timeouts.
+const leaseMs = env().WORKER_LEASE_MS
+
 export const SESSION_POLICY = {
   maxAttempts: 3,
   /** Retry n waits backoffBaseMs * 2^(n-1), capped. */
   backoffBaseMs: 2_000,
   backoffMaxMs: 5 * 60_000,
   /** A worker that misses renewals for this long loses the session to another worker (WORKER_LEASE_MS). */
-  leaseMs: Number(process.env.WORKER_LEASE_MS) || 30_000,
-  renewEveryMs: Math.min(10_000, (Number(process.env.WORKER_LEASE_MS) || 30_000) / 3),
+  leaseMs,
+  renewEveryMs: Math.min(10_000, leaseMs / 3),
   heartbeatEveryMs: 5_000,
   /** Workers without a heartbeat for this long are not "live" (health endpoint, admin). */
   workerLiveMs: 30_000,

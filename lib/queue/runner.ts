@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import pg from 'pg'
+import { databaseUrl as configuredDatabaseUrl } from '@/lib/config/env'
 import type { TranscodeSession } from '@/lib/db'
 import { log } from '@/lib/log'
 import { CANCEL_CHANNEL, WAKE_CHANNEL } from './channels'
@@ -40,7 +41,7 @@ export class WorkerRunner {
   constructor(
     private readonly handler: SessionHandler,
     private readonly gate: ClaimGate = { canClaim: () => true, beat: () => ({}) },
-    private readonly databaseUrl = process.env.DATABASE_URL!,
+    private readonly databaseUrl = configuredDatabaseUrl(),
   ) {}
 
   async start(): Promise<void> {

@@ -1,8 +1,8 @@
+import { streamingConfig } from '@/lib/config/streaming'
 import { localContentStore } from '@/lib/content/store'
 import { db, type Prisma, type TranscodeSession } from '@/lib/db'
 import { log } from '@/lib/log'
 import {
-  loadStreamingConfig,
   MediaRejected,
   PipelineError,
   type ProcessResult,
@@ -25,7 +25,7 @@ const PROGRESS_EVERY_MS = 1_000
 const PROGRESS_PERSIST_EVERY_MS = 5_000
 
 export async function createSessionHandler(): Promise<{ handler: SessionHandler; gate: ClaimGate; config: StreamingConfig }> {
-  const config = loadStreamingConfig()
+  const config = streamingConfig()
   const breaker = new CircuitBreaker()
   const handler: SessionHandler = (session, ctx) => runSession(session, ctx, config, breaker)
   return { handler, gate: breaker, config }

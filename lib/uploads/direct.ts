@@ -4,6 +4,7 @@ import path from 'node:path'
 import { errors, jwtVerify, SignJWT } from 'jose'
 import { z } from 'zod'
 import type { Actor } from '@/lib/auth/actor'
+import { env } from '@/lib/config/env'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { videoMetadataInput } from '@/lib/videos/schemas'
@@ -58,7 +59,7 @@ export interface DirectUploadClaims {
 
 let key: Uint8Array | undefined
 function directUploadKey(): Uint8Array {
-  const secret = process.env.NEXTAUTH_SECRET ?? ''
+  const secret = env().NEXTAUTH_SECRET ?? ''
   if (secret.length < 16) throw new AppError('UNAVAILABLE', 'Direct uploads need NEXTAUTH_SECRET.')
   key ??= new Uint8Array(hkdfSync('sha256', secret, 'reelhouse', 'direct-upload-v1', 32))
   return key

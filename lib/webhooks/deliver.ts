@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { env } from '@/lib/config/env'
 import { db, type WebhookDelivery } from '@/lib/db'
 import { log as rootLog } from '@/lib/log'
 import { WEBHOOK_CHANNEL, WEBHOOK_POLICY, type WebhookPolicy, webhookBackoffMs } from './policy'
@@ -112,7 +113,7 @@ export async function startWebhookDeliveries(opts: {
 }): Promise<void> {
   const policy: WebhookPolicy = { ...WEBHOOK_POLICY, ...opts.policy }
   let wake: (() => void) | null = null
-  const listener = await listen(opts.databaseUrl ?? process.env.DATABASE_URL, () => wake?.())
+  const listener = await listen(opts.databaseUrl ?? env().DATABASE_URL, () => wake?.())
   const onAbort = () => wake?.()
   opts.signal.addEventListener('abort', onAbort)
   try {

@@ -1,17 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { db, disconnectDb } from '@/lib/db'
 import { metricsHandler, observeRequest, recordBytesServed, setSocketClients } from '@/lib/metrics'
 
 // /metrics as server.ts serves it: a pre-handler on a plain Node server, real Postgres behind the gauges.
 
+// The environment is read once per process, so the token is in place before any module reads it.
+vi.hoisted(() => {
+  process.env.METRICS_TOKEN = 'metrics-token-for-tests'
+})
+
 let server: Server
 let url = ''
 
 beforeAll(async () => {
-  process.env.METRICS_TOKEN = 'metrics-token-for-tests'
   server = createServer(async (req, res) => {
     for (const h of [observeRequest, metricsHandler]) if (await h(req, res)) return
     res.writeHead(req.url === '/missing' ? 404 : 200).end('next would answer this')

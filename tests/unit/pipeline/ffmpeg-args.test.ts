@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { StreamingConfig } from '@/lib/pipeline/config'
+import type { StreamingConfig } from '@/lib/config/streaming'
 import { buildFilterGraph, buildTranscodeArgs, representationIds, safeInputArgs } from '@/lib/pipeline/ffmpeg-args'
 import { planLadder } from '@/lib/pipeline/ladder'
 import { factsFromFfprobe, type ProbeFacts } from '@/lib/pipeline/probe'

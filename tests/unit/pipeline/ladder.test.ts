@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Profile } from '@/lib/pipeline/config'
+import type { Profile } from '@/lib/config/streaming'
 import { planLadder, planRungs, snapFps } from '@/lib/pipeline/ladder'
 import { facts } from './probe-fixtures'
 

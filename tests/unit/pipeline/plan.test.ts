@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseStreamingConfig } from '@/lib/pipeline/config'
+import { parseStreamingConfig } from '@/lib/config/streaming'
 import { planTranscode } from '@/lib/pipeline/encode'
 import { facts } from './probe-fixtures'
 

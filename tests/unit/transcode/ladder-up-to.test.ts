@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseStreamingConfig } from '@/lib/pipeline/config'
+import { parseStreamingConfig } from '@/lib/config/streaming'
 import { ladderUpTo } from '@/lib/transcode/handler'
 import { CircuitBreaker } from '@/lib/transcode/breaker'
 import { readFileSync } from 'node:fs'

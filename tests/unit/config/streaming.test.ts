@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { ConfigError, loadStreamingConfig, parseStreamingConfig } from '@/lib/pipeline/config'
+import { ConfigError, loadStreamingConfig, parseStreamingConfig } from '@/lib/config/streaming'
 
 const shipped = parse(readFileSync(path.resolve('config/streaming.yaml'), 'utf8'))
 

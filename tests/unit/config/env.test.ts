@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { readEnv } from '@/lib/config/env'
+
+describe('readEnv', () => {
+  it('fills the documented defaults for an empty environment', () => {
+    const e = readEnv({})
+    expect(e.WORKER_LEASE_MS).toBe(30_000)
+    expect(e.API_RATE_LIMIT_PER_MINUTE).toBe(600)
+    expect(e.API_RATE_LIMIT_BURST).toBeUndefined()
+    expect(e.STREAMING_CONFIG).toBe('config/streaming.yaml')
+  })
+
+  it('turns numeric settings into numbers', () => {
+    const e = readEnv({ WORKER_LEASE_MS: '3000', API_RATE_LIMIT_PER_MINUTE: '60', API_RATE_LIMIT_BURST: '5' })
+    expect([e.WORKER_LEASE_MS, e.API_RATE_LIMIT_PER_MINUTE, e.API_RATE_LIMIT_BURST]).toEqual([3000, 60, 5])
+  })
+
+  it.each([
+    ['WORKER_LEASE_MS', 'soon'],
+    ['WORKER_LEASE_MS', '10'],
+    ['API_RATE_LIMIT_PER_MINUTE', '0'],
+    ['API_RATE_LIMIT_BURST', '1.5'],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://x'],
+  ])('refuses %s=%s with one line naming the variable', (name, value) => {
+    expect(() => readEnv({ [name]: value })).toThrow(new RegExp(`^invalid ${name}: `))
+  })
+})
