@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { HASH_RE } from '@/lib/content/paths'
 import { toProblem } from '@/lib/errors/app-error'
 import { log } from '@/lib/log'
+import { answerForFront, cameThroughFront } from '@/lib/streaming/front'
 import { PARTIAL_PREFIX, resolveStoredFile } from '@/lib/streaming/paths'
 import { type SendOutcome, type StallPolicy, sendFileResponse } from '@/lib/streaming/pipe'
 import { type AccessKind, headerGetter, serveFile } from '@/lib/streaming/serve-file'
@@ -30,6 +31,9 @@ export interface OriginalFacts {
   filename?: string
 }
 
+/** `'front'`: authorized for the nginx front, which sends the bytes itself. */
+export type ContentOutcome = SendOutcome | 'problem' | 'front'
+
 export interface ContentRequestOptions {
   authorize: Authorize
   dataDir?: string
@@ -37,7 +41,7 @@ export interface ContentRequestOptions {
   pieceSize?: number
   stallPolicy?: StallPolicy
   /** Called once the response is over, e.g. for metrics. */
-  onDone?: (outcome: SendOutcome | 'problem', target: ContentUrl) => void
+  onDone?: (outcome: ContentOutcome, target: ContentUrl) => void
 }
 
 const streamLog = log.child({ c: 'streaming' })
@@ -109,6 +113,12 @@ export async function handleContentRequest(
     const authorized = await options.authorize({ hash: target.hash, token: target.token, relPath: file.relPath, req })
     const live = file.relPath.startsWith(PARTIAL_PREFIX)
     const original = file.relPath === 'original' ? await options.describeOriginal?.(target.hash) : undefined
+    if (cameThroughFront(req)) {
+      const access = live ? 'live' : authorized
+      await answerForFront(res, { file, access, originalType: original?.type, filename: original?.filename, dataDir: options.dataDir })
+      options.onDone?.('front', target)
+      return true
+    }
     const serve = () =>
       serveFile({
         method,

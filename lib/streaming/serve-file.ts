@@ -43,6 +43,10 @@ const PUBLIC_CACHE_CONTROL = 'public, max-age=31536000, immutable'
 // Private copies stay in the viewer's own cache briefly: access may be revoked.
 export const PRIVATE_MAX_AGE_SECONDS = 300
 const PRIVATE_CACHE_CONTROL = `private, max-age=${PRIVATE_MAX_AGE_SECONDS}`
+
+export function cacheControlFor(access: AccessKind): string {
+  return access === 'public' ? PUBLIC_CACHE_CONTROL : access === 'live' ? 'no-cache' : PRIVATE_CACHE_CONTROL
+}
 // More ranges than this (after coalescing) is not a player's access pattern; we answer with the whole file.
 export const MAX_MULTIPART_RANGES = 16
 
@@ -86,7 +90,7 @@ export async function serveFile(input: ServeFileInput): Promise<FileResponse> {
   const validators: Record<string, string> = {
     ETag: etag,
     'Last-Modified': new Date(lastModifiedMs).toUTCString(),
-    'Cache-Control': input.access === 'public' ? PUBLIC_CACHE_CONTROL : input.access === 'live' ? 'no-cache' : PRIVATE_CACHE_CONTROL,
+    'Cache-Control': cacheControlFor(input.access),
     'Accept-Ranges': 'bytes',
     'X-Content-Type-Options': 'nosniff',
   }

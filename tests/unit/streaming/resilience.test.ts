@@ -1,7 +1,7 @@
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ContentUrl } from '@/lib/streaming/http-server'
-import { readBufferStats, type SendOutcome, STALL_FLOOR_MS, stallTimeoutMs } from '@/lib/streaming/pipe'
+import type { ContentOutcome, ContentUrl } from '@/lib/streaming/http-server'
+import { readBufferStats, STALL_FLOOR_MS, stallTimeoutMs } from '@/lib/streaming/pipe'
 import {
   type ContentStore,
   makeContentStore,
@@ -19,7 +19,7 @@ const BIG_PATH = `/api/v1/content/${PUBLIC_HASH}/video/1080p/big.m4s`
 let store: ContentStore
 let server: TestServer
 let big: Buffer
-const outcomes: { outcome: SendOutcome | 'problem'; at: number }[] = []
+const outcomes: { outcome: ContentOutcome; at: number }[] = []
 
 beforeAll(async () => {
   store = await makeContentStore()
@@ -27,7 +27,7 @@ beforeAll(async () => {
   server = await startServer({
     dataDir: store.dataDir,
     authorize: async () => 'public',
-    onDone: (outcome: SendOutcome | 'problem', _target: ContentUrl) => outcomes.push({ outcome, at: Date.now() }),
+    onDone: (outcome: ContentOutcome, _target: ContentUrl) => outcomes.push({ outcome, at: Date.now() }),
   })
 })
 
