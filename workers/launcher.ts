@@ -9,7 +9,7 @@ import { runChild, stopChild } from '@/lib/launcher/children'
 import { ensureAuthSecret, ensureWritableDir } from '@/lib/launcher/data-dir'
 import { resolveDatabase } from '@/lib/launcher/database'
 import { assertPortFree } from '@/lib/launcher/port'
-import { ensureChromium, ensureFfmpeg } from '@/lib/launcher/system'
+import { ensureChromium, ensureFfmpeg, ensureNginx } from '@/lib/launcher/system'
 import { runTestSuite } from '@/lib/launcher/test-suite'
 
 type Mode = 'start' | 'dev' | 'web' | 'worker' | 'cli' | 'test'
@@ -96,6 +96,7 @@ async function main() {
     case 'test':
       ensureFfmpeg()
       ensureChromium()
+      ensureNginx()
       process.exit(await runTestSuite(rest))
       break
     default:

@@ -26,3 +26,12 @@ export function ensureChromium(): void {
   if (canApt() && aptInstall(['chromium', 'fonts-dejavu-core']) && existsSync(CHROMIUM_PATH)) return
   throw new Error(`Chromium is required at ${CHROMIUM_PATH} for the browser tests (Debian: apt-get install chromium)`)
 }
+
+export const NGINX_PATH = '/usr/sbin/nginx'
+
+/** Debian's nginx for the front's tests (deploy/nginx/run.sh). */
+export function ensureNginx(): void {
+  if (existsSync(NGINX_PATH)) return
+  if (canApt() && aptInstall(['nginx-light']) && existsSync(NGINX_PATH)) return
+  throw new Error(`nginx is required at ${NGINX_PATH} for the front's tests (Debian: apt-get install nginx-light)`)
+}
