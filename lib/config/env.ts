@@ -1,5 +1,35 @@
 import path from 'node:path'
+import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
+
+const commaList = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+
+/** `80,443,1024-65535` → inclusive port ranges. */
+const portRanges = z
+  .string()
+  .refine((v) => commaList(v).every((p) => /^\d{1,5}(-\d{1,5})?$/.test(p)), 'must be ports or ranges like 80,443,1024-65535')
+  .transform((v) =>
+    commaList(v).map((p) => {
+      const [from, to = from] = p.split('-').map(Number)
+      return { from, to }
+    }),
+  )
+  .refine((ranges) => ranges.every((r) => r.from >= 1 && r.from <= r.to && r.to <= 65535), 'ports must be 1-65535, ranges low-high')
+
+const hostName = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9])?)*\.?$/i
+
+/** Host names, IP addresses or CIDR ranges, comma-separated. */
+const hostList = z
+  .string()
+  .refine(
+    (v) => commaList(v).every((h) => ipaddr.isValidCIDR(h) || ipaddr.isValid(h) || hostName.test(h)),
+    'must be host names, IP addresses or CIDR ranges, comma-separated',
+  )
+  .transform(commaList)
 
 // Environment read once and checked with zod: a bad value stops start-up with one clear line.
 // Every variable the app reads is declared here (one line each, with its default); code reads
@@ -34,6 +64,12 @@ const schema = z.object({
   API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).optional(),
   /** A worker that misses lease renewals for this long loses its session to another worker. */
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** 1: webhooks may reach loopback, private, link-local and CGNAT addresses (receivers on the LAN). */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['0', '1']).default('0'),
+  /** Hosts (names, addresses, CIDR ranges) webhooks may reach whatever they resolve to. */
+  WEBHOOK_ALLOWED_HOSTS: hostList.prefault(''),
+  /** Destination ports webhooks may use. */
+  WEBHOOK_ALLOWED_PORTS: portRanges.prefault('80,443,1024-65535'),
 })
 
 export type Env = z.infer<typeof schema> & { dataDir: string }

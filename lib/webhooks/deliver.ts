@@ -2,8 +2,10 @@ import pg from 'pg'
 import { env } from '@/lib/config/env'
 import { db, type WebhookDelivery } from '@/lib/db'
 import { log as rootLog } from '@/lib/log'
+import { type AttemptResult, attemptDelivery } from './attempt'
+import { type EgressPolicy, egressPolicy } from './egress'
 import { WEBHOOK_CHANNEL, WEBHOOK_POLICY, type WebhookPolicy, webhookBackoffMs } from './policy'
-import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from './schemas'
+import { DELIVERY_HEADER, type DeliveryErrorClass, EVENT_HEADER, SIGNATURE_HEADER } from './schemas'
 import { signWebhookBody } from './signing'
 
 const log = rootLog.child({ c: 'webhooks' })
@@ -12,6 +14,7 @@ export interface DeliveryOutcome {
   id: string
   status: 'SUCCEEDED' | 'PENDING' | 'FAILED'
   responseCode: number | null
+  errorClass: DeliveryErrorClass | null
   error: string | null
 }
 
@@ -33,45 +36,44 @@ export async function claimDueDeliveries(limit: number, leaseMs: number = WEBHOO
     RETURNING *`
 }
 
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s)
-
-/** POSTs one claimed delivery and records the outcome (success, retry with backoff, or given up). */
-export async function sendDelivery(d: WebhookDelivery, policy: WebhookPolicy = WEBHOOK_POLICY): Promise<DeliveryOutcome> {
+/**
+ * POSTs one claimed delivery and records the outcome (success, retry with backoff, or given up).
+ * A destination the egress policy refuses fails at once: retrying cannot change the answer, and a
+ * refusal reads the same whatever listens there.
+ */
+export async function sendDelivery(
+  d: WebhookDelivery,
+  policy: WebhookPolicy = WEBHOOK_POLICY,
+  egress: EgressPolicy = egressPolicy(),
+): Promise<DeliveryOutcome> {
   const hook = await db.webhook.findUnique({ where: { id: d.webhookId } })
-  let responseCode: number | null = null
-  let error: string | null = null
-  if (!hook) return { id: d.id, status: 'FAILED', responseCode, error: 'webhook deleted' }
+  if (!hook) return { id: d.id, status: 'FAILED', responseCode: null, errorClass: null, error: 'webhook deleted' }
+  let result: AttemptResult
   if (!hook.active) {
-    error = 'webhook is disabled'
+    result = { responseCode: null, errorClass: 'disabled', error: 'webhook is disabled', durationMs: 0 }
   } else {
     const body = JSON.stringify(d.payload)
-    try {
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(policy.timeoutMs),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Reelhouse-Webhooks/1',
-          [SIGNATURE_HEADER]: signWebhookBody(hook.secret, body),
-          [EVENT_HEADER]: d.event,
-          [DELIVERY_HEADER]: d.id,
-        },
-      })
-      responseCode = res.status
-      const text = await res.text().catch(() => '')
-      if (!res.ok) error = `HTTP ${res.status}${text ? `: ${clip(text, policy.keepResponseBytes)}` : ''}`
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } }
-      const cause = e.cause?.code ?? e.cause?.message
-      error = e.name === 'TimeoutError' ? `no answer within ${policy.timeoutMs} ms` : clip(cause ? `${e.message}: ${cause}` : e.message, policy.keepResponseBytes)
-    }
+    result = await attemptDelivery({
+      url: hook.url,
+      body,
+      policy: egress,
+      timeoutMs: policy.timeoutMs,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Reelhouse-Webhooks/1',
+        [SIGNATURE_HEADER]: signWebhookBody(hook.secret, body),
+        [EVENT_HEADER]: d.event,
+        [DELIVERY_HEADER]: d.id,
+      },
+    })
   }
+  const { responseCode, errorClass, error, durationMs } = result
+  const final = d.attempt >= policy.maxAttempts || errorClass === 'disabled' || errorClass === 'refused'
   const outcome: DeliveryOutcome = {
     id: d.id,
-    status: error === null ? 'SUCCEEDED' : d.attempt >= policy.maxAttempts || !hook.active ? 'FAILED' : 'PENDING',
+    status: errorClass === null ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING',
     responseCode,
+    errorClass,
     error,
   }
   await db.webhookDelivery.update({
@@ -80,11 +82,13 @@ export async function sendDelivery(d: WebhookDelivery, policy: WebhookPolicy = W
       status: outcome.status,
       responseCode,
       error,
+      errorClass,
+      durationMs,
       ...(outcome.status === 'SUCCEEDED' ? { deliveredAt: new Date() } : {}),
       ...(outcome.status === 'PENDING' ? { nextAttemptAt: new Date(Date.now() + webhookBackoffMs(d.attempt, policy)) } : {}),
     },
   })
-  if (outcome.status !== 'SUCCEEDED') log.info({ delivery: d.id, attempt: d.attempt, error, status: outcome.status }, 'webhook delivery failed')
+  if (outcome.status !== 'SUCCEEDED') log.info({ delivery: d.id, attempt: d.attempt, errorClass, error, status: outcome.status }, 'webhook delivery failed')
   return outcome
 }
 
@@ -95,7 +99,7 @@ export async function deliverDueWebhooks(policy: WebhookPolicy = WEBHOOK_POLICY)
     claimed.map((d) =>
       sendDelivery(d, policy).catch((err) => {
         log.error({ err, delivery: d.id }, 'webhook delivery crashed')
-        return { id: d.id, status: 'PENDING' as const, responseCode: null, error: 'internal error' }
+        return { id: d.id, status: 'PENDING' as const, responseCode: null, errorClass: null, error: 'internal error' }
       }),
     ),
   )

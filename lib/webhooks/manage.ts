@@ -1,9 +1,11 @@
 import { type Actor, isAdmin } from '@/lib/auth/actor'
 import { db, type Prisma, type Webhook, type WebhookDelivery } from '@/lib/db'
 import { AppError } from '@/lib/errors'
+import { registrationRefusal } from './egress'
 import { notifyDeliveries } from './enqueue'
 import type {
   CreateWebhookInput,
+  DeliveryErrorClass,
   DeliveryStatus,
   DeliveryView,
   ListDeliveriesQuery,
@@ -43,6 +45,8 @@ export function deliveryView(d: WebhookDelivery, withPayload = false): DeliveryV
     nextAttemptAt: done ? null : d.nextAttemptAt.toISOString(),
     responseCode: d.responseCode,
     error: d.error,
+    errorClass: d.errorClass as DeliveryErrorClass | null,
+    durationMs: d.durationMs,
     deliveredAt: d.deliveredAt?.toISOString() ?? null,
     createdAt: d.createdAt.toISOString(),
     ...(withPayload ? { payload: d.payload } : {}),
@@ -55,7 +59,16 @@ async function visibleWebhook(actor: Actor, id: string): Promise<Webhook> {
   return w
 }
 
+/** Refuses, as invalid input naming the field, a URL the worker would not be allowed to reach. */
+async function assertReachable(url: string): Promise<void> {
+  const refusal = await registrationRefusal(url)
+  if (refusal) {
+    throw new AppError('INVALID_INPUT', `url: ${refusal}`, { errors: [{ path: 'url', message: refusal }] })
+  }
+}
+
 export async function createWebhook(actor: Actor, input: CreateWebhookInput): Promise<WebhookView> {
+  await assertReachable(input.url)
   const count = await db.webhook.count({ where: { ownerId: actor.userId } })
   if (count >= MAX_WEBHOOKS_PER_USER) throw new AppError('CONFLICT', `At most ${MAX_WEBHOOKS_PER_USER} webhooks per user.`)
   const w = await db.webhook.create({
@@ -81,6 +94,7 @@ export async function getWebhook(actor: Actor, id: string): Promise<WebhookView>
 
 export async function updateWebhook(actor: Actor, id: string, input: UpdateWebhookInput): Promise<WebhookView> {
   await visibleWebhook(actor, id)
+  if (input.url !== undefined) await assertReachable(input.url)
   const data: Prisma.WebhookUpdateInput = {
     ...(input.url !== undefined ? { url: input.url } : {}),
     ...(input.events !== undefined ? { events: [...new Set(input.events)] } : {}),

@@ -13,8 +13,6 @@ export const WEBHOOK_POLICY = {
   concurrency: 4,
   /** Polling fallback when no NOTIFY wakes the loop. */
   pollEveryMs: 2_000,
-  /** Bytes of the receiver's answer kept in the delivery's error. */
-  keepResponseBytes: 300,
 } as const
 
 export type WebhookPolicy = { -readonly [K in keyof typeof WEBHOOK_POLICY]: number }

@@ -11,6 +11,14 @@ export const webhookEventSchema = z.enum(WEBHOOK_EVENTS).meta({ id: 'WebhookEven
 export const DELIVERY_STATUSES = ['PENDING', 'SENDING', 'SUCCEEDED', 'FAILED'] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 
+/**
+ * Why an attempt failed: `refused` (the destination is not allowed: scheme, port, or an internal
+ * address), `dns`, `connection`, `tls`, `timeout`, `http_status` (the receiver answered, not 2xx;
+ * redirects are not followed), `disabled` (the webhook was switched off).
+ */
+export const DELIVERY_ERROR_CLASSES = ['refused', 'dns', 'connection', 'tls', 'timeout', 'http_status', 'disabled'] as const
+export type DeliveryErrorClass = (typeof DELIVERY_ERROR_CLASSES)[number]
+
 const webhookUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)
@@ -78,7 +86,9 @@ export const deliverySchema = z
     attempt: z.int().meta({ description: 'Attempts made so far.' }),
     nextAttemptAt: z.iso.datetime().nullable().meta({ description: 'When the next attempt is due (null once done).' }),
     responseCode: z.int().nullable(),
-    error: z.string().nullable(),
+    error: z.string().nullable().meta({ description: 'What the last attempt met, in a few words (never the answer\'s body).' }),
+    errorClass: z.enum(DELIVERY_ERROR_CLASSES).nullable().meta({ id: 'WebhookDeliveryErrorClass' }),
+    durationMs: z.int().nullable().meta({ description: 'Time of the last attempt until the answer\'s status arrived.' }),
     deliveredAt: z.iso.datetime().nullable(),
     createdAt: z.iso.datetime(),
     payload: z.unknown().optional().meta({ description: 'The event body as sent (detail views only).' }),

@@ -32,6 +32,8 @@ export default async function setup(project: TestProject) {
     HOST: '127.0.0.1',
     NEXTAUTH_URL: baseUrl,
     LOG_LEVEL: 'warn',
+    // The default webhook egress policy, plus one loopback address for the tests' receivers.
+    WEBHOOK_ALLOWED_HOSTS: '127.0.0.2',
   } as NodeJS.ProcessEnv
   const children: ChildProcess[] = [runChild('web', 'server.ts', env), runChild('worker', 'workers/transcoder.ts', env)]
   await waitForHealth(baseUrl)

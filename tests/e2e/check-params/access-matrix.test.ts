@@ -41,7 +41,7 @@ const BODIES: Record<string, (f: Fixture) => unknown> = {
   updatePlaylist: () => ({ name: 'Renamed playlist' }),
   createRoom: () => ({ name: 'Made by check-params' }),
   sendRoomCommand: () => ({ type: 'seek', positionMs: 1000 }),
-  createWebhook: () => ({ url: 'http://127.0.0.1:1/made-by-check-params', events: ['video.ready'] }),
+  createWebhook: () => ({ url: 'http://127.0.0.2:1024/made-by-check-params', events: ['video.ready'] }),
   updateWebhook: () => ({ active: false }),
   createApiKey: () => ({ name: 'made-by-check-params', scopes: ['read'] }),
   createUser: () => ({ email: `made-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@check-params.test`, password: 'password-123' }),

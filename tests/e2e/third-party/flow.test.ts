@@ -79,8 +79,9 @@ beforeAll(async () => {
       res.writeHead(signed ? 204 : 400).end()
     })
   })
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r))
-  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/reelhouse`
+  // 127.0.0.2: the address the test server's webhook policy allows (loopback is refused by default).
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.2', r))
+  hookUrl = `http://127.0.0.2:${(receiver.address() as AddressInfo).port}/reelhouse`
 })
 
 afterAll(async () => {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "WebhookDelivery" ADD COLUMN     "durationMs" INTEGER,
+ADD COLUMN     "errorClass" TEXT;
