@@ -357,7 +357,7 @@ export const OPERATIONS: OperationSpec[] = [
     path: '/api/v1/content/{hash}/t/{token}/master.m3u8',
     operationId: 'getContentHlsWithToken',
     summary: 'HLS master playlist (token URL)',
-    description: 'The same files as under `/api/v1/content/{hash}/`, opened by a playback token in the path (every file: `original`, `manifest.mpd`, `video/…`, `audio/…`, `thumbs/…`).',
+    description: 'The same files as under `/api/v1/content/{hash}/`, opened by a playback token in the path (every file: `original`, `manifest.mpd`, `master.m3u8`, `media_<id>.m3u8`, `streams/<id>/…`, `thumbs/…`).',
     tag: 'Content',
     access: { auth: 'token', scope: null, resource: 'content' },
     params: hashParams.extend({ token: z.string() }),

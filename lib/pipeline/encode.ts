@@ -5,19 +5,10 @@ import type { StreamingConfig } from '@/lib/config/streaming'
 import { isSystemicErrno, MediaRejected, PipelineError } from './errors'
 import { buildTranscodeArgs, representationIds } from './ffmpeg-args'
 import { type LadderPlan, planLadder } from './ladder'
-import {
-  FFMPEG_LOG,
-  HLS_MASTER,
-  mediaPlaylist,
-  partialDir,
-  promotePartial,
-  removePipelineOutputs,
-  SEGMENT_RE,
-  segmentPath,
-  streamDir,
-} from './layout'
+import { FFMPEG_LOG, HLS_MASTER, mediaPlaylist, SEGMENT_RE, segmentPath, streamDir } from '@/lib/content/layout'
 import { parseHlsMediaPlaylist } from './manifests'
 import type { ProbeFacts } from './probe'
+import { partialDir, promotePartial, removePipelineOutputs } from './outputs'
 import { lastLines, startTool, TOOLS } from './process'
 import { percentOf, ProgressParser } from './progress'
 import { expectedSegmentCount } from './segments'

@@ -28,14 +28,14 @@
 import path from 'node:path'
 import type { StreamingConfig } from '@/lib/config/streaming'
 import type { LadderPlan } from './ladder'
-import { DASH_MANIFEST, HLS_MASTER, INIT_TEMPLATE, SEGMENT_TEMPLATE } from './layout'
+import { DASH_MANIFEST, HLS_MASTER, INIT_TEMPLATE, SEGMENT_TEMPLATE } from '@/lib/content/layout'
 import type { ProbeFacts } from './probe'
 import { forceKeyFramesExpr, minSegmentDuration } from './segments'
 import { ALLOWED_DEMUXERS, type Demuxer } from './sniff'
 
 /** Input options for an untrusted file; `seekS` adds fast input seeking. */
 export function safeInputArgs(file: string, demuxer: Demuxer, opts: { seekS?: number } = {}): string[] {
-  const abs = path.resolve(/*turbopackIgnore: true*/ file)
+  const abs = path.resolve(file)
   return [
     '-protocol_whitelist',
     'file',

@@ -4,15 +4,11 @@ import path from 'node:path'
 import { PipelineError } from './errors'
 import { safeInputArgs } from './ffmpeg-args'
 import { even } from './ladder'
-import { THUMBS_DIR, thumbsPartialDir } from './layout'
+import { POSTER, STORYBOARD_IMAGE, STORYBOARD_VTT, THUMBS_DIR, thumbnailPath } from '@/lib/content/layout'
 import { parseHlsMediaPlaylist } from './manifests'
+import { thumbsPartialDir } from './outputs'
 import type { ProbeFacts } from './probe'
 import { lastLines, runTool, TOOLS } from './process'
-
-export const POSTER = `${THUMBS_DIR}/poster.jpg`
-export const STORYBOARD_IMAGE = `${THUMBS_DIR}/storyboard.jpg`
-export const STORYBOARD_VTT = `${THUMBS_DIR}/storyboard.vtt`
-export const thumbnailPath = (i: number) => `${THUMBS_DIR}/thumb-${String(i).padStart(2, '0')}.jpg`
 
 export interface StoryboardPlan {
   /** Seconds between tiles. */

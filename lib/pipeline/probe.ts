@@ -168,7 +168,7 @@ export interface ProbeOptions {
  * other files, run ffprobe with that demuxer forced and only the file protocol, then apply the limits.
  */
 export async function probeMedia(file: string, opts: ProbeOptions): Promise<ProbeFacts> {
-  const abs = path.resolve(/*turbopackIgnore: true*/ file)
+  const abs = path.resolve(file)
   const { size } = await stat(abs)
   const head = Buffer.alloc(Math.min(SNIFF_BYTES, size))
   if (size > 0) {

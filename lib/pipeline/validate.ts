@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { PipelineError } from './errors'
-import { DASH_MANIFEST, HLS_MASTER, mediaPlaylist } from './layout'
+import { DASH_MANIFEST, HLS_MASTER, mediaPlaylist } from '@/lib/content/layout'
 import { type MpdRepresentation, parseHlsMaster, parseHlsMediaPlaylist, parseMpd } from './manifests'
 import type { ProbeFacts } from './probe'
 import { lastLines, runTool, TOOLS } from './process'

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises'
 import { z } from 'zod'
 import type { Actor } from '@/lib/auth/actor'
+import { FFMPEG_LOG } from '@/lib/content/layout'
 import { localContentStore } from '@/lib/content/store'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
@@ -61,7 +62,7 @@ export async function sessionHealth(s: Session) {
 
 /** The last `bytes` of the FFmpeg log of the session's content (empty before the first run). */
 export async function sessionLogTail(s: Session, bytes: number): Promise<string> {
-  const file = localContentStore().filePath(s.contentHash, 'logs/ffmpeg.log')
+  const file = localContentStore().filePath(s.contentHash, FFMPEG_LOG)
   const handle = await open(file, 'r').catch(() => null)
   if (!handle) return ''
   try {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { ORIGINAL } from '@/lib/content/layout'
 import { HASH_RE } from '@/lib/content/paths'
 import { toProblem } from '@/lib/errors/app-error'
 import { log } from '@/lib/log'
@@ -112,7 +113,7 @@ export async function handleContentRequest(
     let file = resolveStoredFile(target.hash, target.relPath, options.dataDir)
     const authorized = await options.authorize({ hash: target.hash, token: target.token, relPath: file.relPath, req })
     const live = file.relPath.startsWith(PARTIAL_PREFIX)
-    const original = file.relPath === 'original' ? await options.describeOriginal?.(target.hash) : undefined
+    const original = file.relPath === ORIGINAL ? await options.describeOriginal?.(target.hash) : undefined
     if (cameThroughFront(req)) {
       const access = live ? 'live' : authorized
       await answerForFront(res, { file, access, originalType: original?.type, filename: original?.filename, dataDir: options.dataDir })

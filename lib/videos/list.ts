@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Actor } from '@/lib/auth/actor'
 import { db, type Prisma } from '@/lib/db'
 import { listableWhere } from './access'
-import { POSTER } from '@/lib/pipeline/previews'
+import { POSTER } from '@/lib/content/layout'
 import { contentBase, statusOf } from './view'
 
 export const listVideosQuery = z.object({

@@ -3,6 +3,20 @@ import { createHash } from 'node:crypto'
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import {
+  HLS_MASTER,
+  INIT_TEMPLATE,
+  mediaPlaylist,
+  POSTER,
+  SEGMENT_TEMPLATE,
+  STORYBOARD_IMAGE,
+  STORYBOARD_VTT,
+  streamDir,
+  THUMBS_DIR,
+} from '@/lib/content/layout'
+
+/** The pipeline's DASH file-name template in the HLS muxer's syntax (%v: variant index). */
+const hlsName = (template: string) => template.replace('$RepresentationID$', '%v').replace('$Number%05d$', '%05d')
 
 // Media fixtures for the UI tests and the gallery bench, made by FFmpeg at run time, and rows
 // written straight into the content store and database (for states the tests must control
@@ -55,11 +69,10 @@ export function contentPath(dataDir: string, hash: string): string {
 
 /**
  * Packages `clip` the way the pipeline does (CMAF/fMP4 HLS, two rungs with audio, poster,
- * storyboard sprite + VTT) under the content directory, with the names playbackUrls() expects.
+ * storyboard sprite + VTT) under the content directory, with the pipeline's file names.
  */
 export async function packageHls(clip: string, dir: string, seconds: number): Promise<{ rungs: { name: string; height: number; bitrate: number }[] }> {
-  await mkdir(path.join(dir, 'video'), { recursive: true })
-  await mkdir(path.join(dir, 'thumbs'), { recursive: true })
+  await mkdir(path.join(dir, THUMBS_DIR), { recursive: true })
   execFileSync(
     'ffmpeg',
     [
@@ -70,27 +83,30 @@ export async function packageHls(clip: string, dir: string, seconds: number): Pr
       '-b:v:0', '900k', '-maxrate:v:0', '900k', '-bufsize:v:0', '1800k',
       '-b:v:1', '200k', '-maxrate:v:1', '200k', '-bufsize:v:1', '400k',
       '-c:a', 'aac', '-b:a', '64k',
-      '-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4',
-      '-hls_fmp4_init_filename', 'init.mp4',
-      '-var_stream_map', 'v:0,a:0,name:360p v:1,a:1,name:180p',
-      '-master_pl_name', 'master.m3u8',
-      '-hls_segment_filename', path.join(dir, 'video', '%v', 'seg_%03d.m4s'),
-      path.join(dir, 'video', '%v', 'index.m3u8'),
+      '-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4', '-start_number', '1',
+      '-hls_fmp4_init_filename', hlsName(INIT_TEMPLATE),
+      '-var_stream_map', 'v:0,a:0 v:1,a:1',
+      '-master_pl_name', HLS_MASTER,
+      '-hls_segment_filename', hlsName(SEGMENT_TEMPLATE),
+      mediaPlaylist(0).replace('0', '%v'),
     ],
     { cwd: dir },
   )
-  // FFmpeg writes the master playlist above the variant directories; the store keeps it at the top.
-  const master = await readFile(path.join(dir, 'video', 'master.m3u8'), 'utf8')
-  await writeFile(path.join(dir, 'master.m3u8'), master.replace(/^(?!#)(\S+)$/gm, (line) => `video/${line}`))
-  await rm(path.join(dir, 'video', 'master.m3u8'))
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', '1', '-i', clip, '-frames:v', '1', '-vf', 'scale=640:-2', path.join(dir, 'thumbs', 'poster.jpg')])
+  // FFmpeg names each segment relative to its own directory; the playlists sit above them.
+  for (const id of [0, 1]) {
+    const file = path.join(dir, mediaPlaylist(id))
+    const playlist = await readFile(file, 'utf8')
+    await writeFile(file, playlist.replace(/^(?!#)(\S+)$/gm, (line) => `${streamDir(id)}/${line}`))
+  }
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', '1', '-i', clip, '-frames:v', '1', '-vf', 'scale=640:-2', path.join(dir, POSTER)])
   const cols = 5
   const tiles = Math.max(1, Math.ceil(seconds))
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', clip, '-vf', `fps=1,scale=160:90,tile=${cols}x${Math.ceil(tiles / cols)}`, '-frames:v', '1', path.join(dir, 'thumbs', 'sprite.jpg')])
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', clip, '-vf', `fps=1,scale=160:90,tile=${cols}x${Math.ceil(tiles / cols)}`, '-frames:v', '1', path.join(dir, STORYBOARD_IMAGE)])
   const ts = (s: number) => `${new Date(s * 1000).toISOString().slice(11, 23)}`
+  const image = path.posix.basename(STORYBOARD_IMAGE)
   let vtt = 'WEBVTT\n\n'
-  for (let i = 0; i < tiles; i++) vtt += `${ts(i)} --> ${ts(i + 1)}\nsprite.jpg#xywh=${(i % cols) * 160},${Math.floor(i / cols) * 90},160,90\n\n`
-  await writeFile(path.join(dir, 'thumbs', 'storyboard.vtt'), vtt)
+  for (let i = 0; i < tiles; i++) vtt += `${ts(i)} --> ${ts(i + 1)}\n${image}#xywh=${(i % cols) * 160},${Math.floor(i / cols) * 90},160,90\n\n`
+  await writeFile(path.join(dir, STORYBOARD_VTT), vtt)
   return {
     rungs: [
       { name: '360p', height: 360, bitrate: 900_000 },

@@ -35,20 +35,18 @@ beforeAll(async () => {
   original = await store.put(PUBLIC_HASH, 'original', patterned(SIZE))
   await utimes(path.join(contentDir(PUBLIC_HASH, store.dataDir), 'original'), MTIME, MTIME)
   await store.put(PUBLIC_HASH, 'manifest.mpd', Buffer.from('<MPD/>'))
-  await store.put(PUBLIC_HASH, 'master.m3u8', Buffer.from('#EXTM3U\n720p.m3u8\n'))
-  await store.put(PUBLIC_HASH, '720p.m3u8', Buffer.from('#EXTM3U\n'))
-  await store.put(PUBLIC_HASH, 'storyboard.vtt', Buffer.from('WEBVTT\n'))
+  await store.put(PUBLIC_HASH, 'master.m3u8', Buffer.from('#EXTM3U\nmedia_0.m3u8\n'))
+  await store.put(PUBLIC_HASH, 'media_0.m3u8', Buffer.from('#EXTM3U\n'))
+  await store.put(PUBLIC_HASH, 'thumbs/storyboard.vtt', Buffer.from('WEBVTT\n'))
   await store.put(PUBLIC_HASH, 'meta.json', Buffer.from('{}'))
-  await store.put(PUBLIC_HASH, 'video/720p/init.mp4', patterned(1000, 1))
-  await store.put(PUBLIC_HASH, 'video/720p/seg-00001.m4s', patterned(5000, 2))
-  await store.put(PUBLIC_HASH, 'video/720p/.seg-00002.m4s.tmp', patterned(10, 3))
-  await store.put(PUBLIC_HASH, 'video/720p/empty.m4s', Buffer.alloc(0))
-  await store.put(PUBLIC_HASH, 'audio/en/seg-1.m4s', patterned(10, 4))
+  await store.put(PUBLIC_HASH, 'streams/0/init.m4s', patterned(1000, 1))
+  await store.put(PUBLIC_HASH, 'streams/0/seg-00001.m4s', patterned(5000, 2))
+  await store.put(PUBLIC_HASH, 'streams/0/.seg-00002.m4s.tmp', patterned(10, 3))
+  await store.put(PUBLIC_HASH, 'streams/2/seg-00001.m4s', Buffer.alloc(0))
+  await store.put(PUBLIC_HASH, 'streams/1/seg-00001.m4s', patterned(10, 4))
   await store.put(PUBLIC_HASH, 'thumbs/poster.jpg', patterned(10, 5))
-  await store.put(PUBLIC_HASH, 'thumbs/sprite.webp', patterned(10, 6))
-  await store.put(PUBLIC_HASH, 'thumbs/sprite.json', Buffer.from('[]'))
-  await store.put(PUBLIC_HASH, 'video/720p/data.bin', patterned(10, 7))
-  await store.put(PRIVATE_HASH, 'master.m3u8', Buffer.from('#EXTM3U\nvideo/720p.m3u8\n'))
+  await store.put(PUBLIC_HASH, 'thumbs/storyboard.jpg', patterned(10, 6))
+  await store.put(PRIVATE_HASH, 'master.m3u8', Buffer.from('#EXTM3U\nmedia_0.m3u8\n'))
 
   server = await startServer({
     dataDir: store.dataDir,
@@ -108,13 +106,13 @@ describe("whole file", () => {
   it('gives the same ETag to every request and a different one to another file', async () => {
     const a = await head('original')
     const b = await head('original')
-    const c = await head('video/720p/init.mp4')
+    const c = await head('streams/0/init.m4s')
     expect(a.headers.etag).toBe(b.headers.etag)
     expect(c.headers.etag).not.toBe(a.headers.etag)
   })
 
   it('serves an empty file as 200 with Content-Length 0', async () => {
-    const r = await get('video/720p/empty.m4s')
+    const r = await get('streams/2/seg-00001.m4s')
     expect(r.status).toBe(200)
     expect(r.headers['content-length']).toBe('0')
     expect(r.body.length).toBe(0)
@@ -159,7 +157,7 @@ describe('unsatisfiable and ignored ranges', () => {
   })
 
   it.each(['bytes=0-', 'bytes=-5', 'bytes=0-0'])('%s on an empty file → 416 bytes */0', async (range) => {
-    const r = await get('video/720p/empty.m4s', { range })
+    const r = await get('streams/2/seg-00001.m4s', { range })
     expect(r.status).toBe(416)
     expect(r.headers['content-range']).toBe('bytes */0')
   })
@@ -298,15 +296,13 @@ describe('content types', () => {
   it.each([
     ['manifest.mpd', 'application/dash+xml'],
     ['master.m3u8', 'application/vnd.apple.mpegurl'],
-    ['720p.m3u8', 'application/vnd.apple.mpegurl'],
-    ['storyboard.vtt', 'text/vtt'],
-    ['video/720p/init.mp4', 'video/mp4'],
-    ['video/720p/seg-00001.m4s', 'video/iso.segment'],
-    ['audio/en/seg-1.m4s', 'video/iso.segment'],
+    ['media_0.m3u8', 'application/vnd.apple.mpegurl'],
+    ['thumbs/storyboard.vtt', 'text/vtt'],
+    ['streams/0/init.m4s', 'video/iso.segment'],
+    ['streams/0/seg-00001.m4s', 'video/iso.segment'],
+    ['streams/1/seg-00001.m4s', 'video/iso.segment'],
     ['thumbs/poster.jpg', 'image/jpeg'],
-    ['thumbs/sprite.webp', 'image/webp'],
-    ['thumbs/sprite.json', 'application/json'],
-    ['video/720p/data.bin', 'application/octet-stream'],
+    ['thumbs/storyboard.jpg', 'image/jpeg'],
   ])('%s → %s', async (relPath, type) => {
     const r = await get(relPath)
     expect(r.status).toBe(200)
@@ -318,7 +314,7 @@ describe('content types', () => {
 
   it('serves a segment range byte-exact', async () => {
     const seg = patterned(5000, 2)
-    const r = await get('video/720p/seg-00001.m4s', { range: 'bytes=4000-' })
+    const r = await get('streams/0/seg-00001.m4s', { range: 'bytes=4000-' })
     expect(r.status).toBe(206)
     expect(r.body.equals(seg.subarray(4000))).toBe(true)
   })
@@ -326,15 +322,16 @@ describe('content types', () => {
 
 describe('not found and refused paths', () => {
   it.each([
-    'video/720p/missing.m4s',
-    'video/720p', // a directory
+    'streams/0/seg-00099.m4s',
+    'streams/0', // a directory
+    'video/720p/init.mp4', // a tree the pipeline never writes
     'meta.json',
-    'video/720p/.seg-00002.m4s.tmp',
-    'video/../original',
-    'video/%2e%2e/original',
-    'video%2F720p%2Finit.mp4',
-    'video/720p\\init.mp4',
-    'video//720p/init.mp4',
+    'streams/0/.seg-00002.m4s.tmp',
+    'streams/../original',
+    'streams/%2e%2e/original',
+    'streams%2F0%2Finit.m4s',
+    'streams/0\\init.m4s',
+    'streams//0/init.m4s',
     'logs/ffmpeg.log',
     'nothing',
     't/',
@@ -382,7 +379,7 @@ describe('private content through a playback token', () => {
     const token = await signPlaybackToken({ hash: PRIVATE_HASH, userId: 'u1' }, KEY)
     const r = await request(tokenUrl(token))
     expect(r.status).toBe(200)
-    expect(r.body.toString()).toBe('#EXTM3U\nvideo/720p.m3u8\n')
+    expect(r.body.toString()).toBe('#EXTM3U\nmedia_0.m3u8\n')
     expect(r.headers['cache-control']).toBe('private, max-age=300')
   })
 

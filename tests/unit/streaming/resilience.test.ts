@@ -14,7 +14,7 @@ import {
 } from './helpers'
 
 const BIG = 24 * 1024 * 1024
-const BIG_PATH = `/api/v1/content/${PUBLIC_HASH}/video/1080p/big.m4s`
+const BIG_PATH = `/api/v1/content/${PUBLIC_HASH}/streams/0/seg-00001.m4s`
 
 let store: ContentStore
 let server: TestServer
@@ -23,7 +23,7 @@ const outcomes: { outcome: ContentOutcome; at: number }[] = []
 
 beforeAll(async () => {
   store = await makeContentStore()
-  big = await store.put(PUBLIC_HASH, 'video/1080p/big.m4s', patterned(BIG))
+  big = await store.put(PUBLIC_HASH, 'streams/0/seg-00001.m4s', patterned(BIG))
   server = await startServer({
     dataDir: store.dataDir,
     authorize: async () => 'public',

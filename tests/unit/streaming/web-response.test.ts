@@ -11,8 +11,8 @@ let filePath: string
 
 beforeAll(async () => {
   store = await makeContentStore()
-  bytes = await store.put(PUBLIC_HASH, 'video/720p/seg.m4s', patterned(3 * 1024 * 1024))
-  filePath = path.join(contentDir(PUBLIC_HASH, store.dataDir), 'video/720p/seg.m4s')
+  bytes = await store.put(PUBLIC_HASH, 'streams/0/seg-00001.m4s', patterned(3 * 1024 * 1024))
+  filePath = path.join(contentDir(PUBLIC_HASH, store.dataDir), 'streams/0/seg-00001.m4s')
 })
 
 afterAll(async () => {
@@ -25,7 +25,7 @@ const serve = (method: string, headers: Record<string, string>) =>
     header: headerGetter(new Headers(headers)),
     filePath,
     hash: PUBLIC_HASH,
-    relPath: 'video/720p/seg.m4s',
+    relPath: 'streams/0/seg-00001.m4s',
     access: 'private',
   })
 
@@ -66,7 +66,7 @@ describe('serveFile input', () => {
         header: () => undefined,
         filePath: `${filePath}.missing`,
         hash: PUBLIC_HASH,
-        relPath: 'video/720p/seg.m4s.missing',
+        relPath: 'streams/0/seg-00002.m4s',
         access: 'public',
       }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' })
