@@ -18,6 +18,12 @@ if (major < 20 || (major === 20 && minor < 9)) {
   process.exit(1)
 }
 
+// A program that cannot start is one line naming it and why, like the launcher's own.
+const couldNotRun = (name, cmd, err) => {
+  console.error(`reelhouse: ${name} could not run: ${err.code ?? err.message} (${cmd})`)
+  process.exit(1)
+}
+
 const stampFile = path.join(root, 'node_modules', '.reelhouse-install')
 const manifestHash = () => {
   const h = createHash('sha256')
@@ -33,6 +39,7 @@ if (current !== wanted) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
   // Not `npm ci`: the lockfile names optional platform packages some registries lack.
   const r = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--include=dev'], { stdio: 'inherit' })
+  if (r.error) couldNotRun('npm install', npm, r.error)
   if (r.status !== 0) {
     console.error('reelhouse: npm install failed (see above)')
     process.exit(r.status ?? 1)
@@ -44,5 +51,6 @@ if (current !== wanted) {
 const child = spawn(process.execPath, ['--import', 'tsx', 'workers/launcher.ts', ...process.argv.slice(2)], {
   stdio: 'inherit',
 })
+child.once('error', (err) => couldNotRun('the launcher', process.execPath, err))
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

@@ -54,11 +54,8 @@ async function serve(mode: Exclude<Mode, 'cli' | 'test'>) {
     await seedDemoContent(env.ADMIN_EMAIL).catch((err) => console.error(`reelhouse: demo content skipped: ${err.message}`))
   }
 
-  const children: ChildProcess[] = []
-  if (mode !== 'worker') children.push(runChild('web', 'server.ts', childEnv))
-  if (mode !== 'web') children.push(runChild('worker', 'workers/transcoder.ts', childEnv))
-
   let stopping = false
+  const children: ChildProcess[] = []
   const stop = async (code: number) => {
     if (stopping) return
     stopping = true
@@ -67,14 +64,13 @@ async function serve(mode: Exclude<Mode, 'cli' | 'test'>) {
     console.log('reelhouse: stopped')
     process.exit(code)
   }
-  for (const c of children) {
-    c.once('exit', (code) => {
-      if (!stopping) {
-        console.error(`reelhouse: a child process exited (code ${code}); stopping`)
-        void stop(code || 1)
-      }
-    })
+  const onEnd = (code: number | null, startError?: Error) => {
+    if (stopping) return
+    console.error(`reelhouse: ${startError?.message ?? `a child process exited (code ${code})`}; stopping`)
+    void stop(code || 1)
   }
+  if (mode !== 'worker') children.push(runChild('web', 'server.ts', childEnv, onEnd))
+  if (mode !== 'web') children.push(runChild('worker', 'workers/transcoder.ts', childEnv, onEnd))
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void stop(0))
 }
 

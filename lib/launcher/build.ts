@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { runProgramOk } from './programs'
 
 // What the production bundle is built from. A change here means `next build` runs again.
 const INPUTS = ['app', 'components', 'lib', 'public', 'prisma/schema.prisma', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json']
@@ -37,11 +37,10 @@ export async function buildIfStale(): Promise<boolean> {
   const last = (await readFile(STAMP, 'utf8').catch(() => '')).trim()
   if (last === hash && existsSync(path.join('.next', 'BUILD_ID'))) return false
   console.log('reelhouse: building the production bundle (sources changed)…')
-  const r = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], {
+  runProgramOk('next build', process.execPath, ['node_modules/next/dist/bin/next', 'build'], {
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
   })
-  if (r.status !== 0) throw new Error('next build failed (see above)')
   await writeFile(STAMP, hash)
   return true
 }

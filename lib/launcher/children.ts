@@ -1,15 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import readline from 'node:readline'
+import { couldNotRun } from './programs'
 
 const COLORS = { web: 36, worker: 35, pg: 33 } as const
 
 /**
  * Runs a TypeScript entry point as a child process whose output lines carry a `[name]` prefix.
  * Children get their own process group: a Ctrl-C reaches only the launcher, which stops them in
- * order (web and worker, then the database).
+ * order (web and worker, then the database). `onEnd` hears once how the child ended: its exit
+ * code, or the one line saying why it could not start.
  */
-export function runChild(name: keyof typeof COLORS, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+export function runChild(
+  name: keyof typeof COLORS,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  onEnd: (code: number | null, startError?: Error) => void = (_code, startError) => startError && console.error(`reelhouse: ${startError.message}`),
+): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  child.once('error', (err) => onEnd(null, couldNotRun(name, process.execPath, err)))
+  child.once('exit', (code) => onEnd(code))
   const prefix = process.stdout.isTTY ? `\x1b[${COLORS[name]}m[${name}]\x1b[0m ` : `[${name}] `
   for (const stream of [child.stdout!, child.stderr!]) {
     readline.createInterface({ input: stream }).on('line', (line) => console.log(prefix + line))
@@ -17,9 +26,9 @@ export function runChild(name: keyof typeof COLORS, entry: string, env: NodeJS.P
   return child
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited (or never started). */
 export function stopChild(child: ChildProcess, graceMs = 12_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), graceMs)
     child.once('exit', () => {

@@ -1,14 +1,14 @@
-import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { runProgram } from './programs'
 
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
+const has = (cmd: string) => runProgram('sh', 'sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
 const canApt = () => process.getuid?.() === 0 && has('apt-get')
 
 function aptInstall(pkgs: string[]): boolean {
   console.log(`reelhouse: installing ${pkgs.join(', ')} with apt-get…`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
-  return spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env }).status === 0
+  runProgram('apt-get', 'apt-get', ['update', '-qq'], { stdio: 'inherit', env })
+  return runProgram('apt-get', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env }).status === 0
 }
 
 /** FFmpeg and ffprobe on PATH, installed from Debian when missing and we are root; else a clear error. */

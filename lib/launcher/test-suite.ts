@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import { runProgram } from './programs'
 
 interface Step {
   name: string
@@ -23,7 +23,7 @@ export async function runTestSuite(extraVitestArgs: string[]): Promise<number> {
     const started = Date.now()
     console.log(`\n== ${step.name} ==`)
     const args = step.name === 'vitest' ? [...step.args, ...extraVitestArgs] : step.args
-    const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } })
+    const r = runProgram(step.name, process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } })
     console.log(`== ${step.name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     if (r.status !== 0) {
       if (step.name === 'vitest') await printCounts()

@@ -39,6 +39,13 @@ describe('launcher configuration errors', () => {
     expect(r.stderrLines).toEqual([`reelhouse: port ${port} on 127.0.0.1 is already in use (set PORT)`])
   })
 
+  it('stops with one clear line naming a program that cannot run', () => {
+    // Nothing on PATH: the shell the FFmpeg check asks cannot start (status and output are null).
+    const r = launch(['start'], { PATH: '/nonexistent' })
+    expect(r.code).toBe(1)
+    expect(r.stderrLines).toEqual(['reelhouse: sh could not run: ENOENT (sh)'])
+  })
+
   it('stops with one clear line when DATABASE_URL cannot be reached', () => {
     const r = launch(['start'], { DATABASE_URL: 'postgresql://x:y@127.0.0.1:1/none' })
     expect(r.code).toBe(1)
