@@ -1,42 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort, startEmbeddedPostgres } from '@/lib/db/embedded'
-import { processes } from './processes'
-
-// `npm start` as a user runs it: a detached process group so a Ctrl-C reaches everything in it.
-function npmStart(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  let out = ''
-  const child = spawn(process.execPath, ['workers/bootstrap.mjs', 'start'], {
-    env: { ...process.env, DATABASE_URL: undefined, NEXTAUTH_SECRET: undefined, NEXTAUTH_URL: undefined, SEED_DEMO: '0', HOST: '127.0.0.1', ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
-  return { child, output: () => out }
-}
-
-async function waitHealthy(port: number, output: () => string) {
-  const deadline = Date.now() + 120_000
-  while (Date.now() < deadline) {
-    const body = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => (r.ok ? r.json() : null), () => null)
-    if (body?.db === 'ok' && body.workers.length === 1) return body
-    await new Promise((r) => setTimeout(r, 300))
-  }
-  throw new Error(`not healthy:\n${output()}`)
-}
-
-async function ctrlC(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  process.kill(-child.pid!, 'SIGINT')
-  return exited
-}
-
-const processesMentioning = (needle: string) => processes().filter((p) => p.args.includes(needle))
+import { ctrlC, npmStart, processesMentioning, waitHealthy } from './npm-start'
 
 describe('npm start', () => {
   const dirs: string[] = []
