@@ -48,8 +48,9 @@ export async function serverLayout(dataDir: string): Promise<ServerLayout> {
 
   const user = ensurePostgresUser()
   for (const home of await removeOrphanedHomes()) console.log(`reelhouse: removed ${home}, the database cluster of a deleted DATA_DIR`)
+  // Only links into SERVER_HOMES are ours; one the user made (a cluster on another disk) is a cluster directory.
   const linked = await readlink(pgLink).catch(() => null)
-  if (linked) return homeLayout(pgLink, path.dirname(linked), pkg, user)
+  if (linked && path.dirname(path.dirname(linked)) === SERVER_HOMES) return homeLayout(pgLink, path.dirname(linked), pkg, user)
 
   const existing = await stat(path.join(pgLink, 'PG_VERSION')).catch(() => null)
   if (existing || canReach(user, [path.dirname(path.resolve(dataDir)), pkg.postgres, pkg.initdb])) {
