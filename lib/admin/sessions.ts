@@ -5,7 +5,8 @@ import { AppError } from '@/lib/errors'
 import { streamingConfig } from '@/lib/config/streaming'
 import { ACTIVE_STATES } from '@/lib/queue/state'
 import { retrySession } from '@/lib/sessions/actions'
-import { findVisibleSession, sessionHealth } from '@/lib/sessions/queries'
+import { findVisibleSession, relativeToContent, sessionHealth } from '@/lib/sessions/queries'
+import { pageAfter } from '@/lib/api/pagination'
 
 // Listing and admin operations on transcode sessions for the dashboard and the REST API. State
 // moves stay in lib/sessions and lib/queue/state; this module reads, and deletes finished rows.
@@ -64,10 +65,24 @@ export const reencodeInput = z
   .strict()
   .meta({ id: 'ReencodeInput' })
 
-const include = {
-  content: { select: { videos: { select: { id: true, title: true }, orderBy: { createdAt: 'asc' as const }, take: 1 } } },
-} satisfies Prisma.TranscodeSessionInclude
-type Row = Prisma.TranscodeSessionGetPayload<{ include: typeof include }>
+/**
+ * A session belongs to a content, and several users' videos may share one content (dedup): each
+ * caller sees only their own videos in it (admins: all), never another user's title.
+ */
+const includeFor = (actor: Actor) =>
+  ({
+    content: {
+      select: {
+        videos: {
+          where: isAdmin(actor) ? {} : { ownerId: actor.userId },
+          select: { id: true, title: true },
+          orderBy: { createdAt: 'asc' as const },
+          take: 1,
+        },
+      },
+    },
+  }) satisfies Prisma.TranscodeSessionInclude
+type Row = Prisma.TranscodeSessionGetPayload<{ include: ReturnType<typeof includeFor> }>
 
 export function sessionSummary(s: Row, now = Date.now()): SessionRow {
   const end = s.finishedAt?.getTime() ?? (ACTIVE_STATES.includes(s.state) ? now : null)
@@ -84,7 +99,7 @@ export function sessionSummary(s: Row, now = Date.now()): SessionRow {
     encodeSpeed: s.encodeSpeed,
     segmentsReady: s.segmentsReady,
     segmentsTotal: s.segmentsTotal,
-    error: s.error,
+    error: s.error && relativeToContent(s.error, s.contentHash),
     createdAt: s.createdAt.toISOString(),
     startedAt: s.startedAt?.toISOString() ?? null,
     finishedAt: s.finishedAt?.toISOString() ?? null,
@@ -104,7 +119,7 @@ export async function listSessions(actor: Actor, query: ListSessionsQuery) {
       OR: [
         { id: query.q },
         ...(/^[0-9a-f]{4,64}$/.test(query.q) ? [{ contentHash: { startsWith: query.q } }] : []),
-        { content: { videos: { some: { title: { contains: query.q, mode: 'insensitive' } } } } },
+        { content: { videos: { some: { title: { contains: query.q, mode: 'insensitive' }, ...(isAdmin(actor) ? {} : { ownerId: actor.userId }) } } } },
       ],
     })
   }
@@ -114,8 +129,8 @@ export async function listSessions(actor: Actor, query: ListSessionsQuery) {
       where,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: query.limit + 1,
-      ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
-      include,
+      ...(await pageAfter(query.cursor, (id) => db.transcodeSession.count({ where: { AND: [where, { id }] } }))),
+      include: includeFor(actor),
     }),
     db.transcodeSession.count({ where }),
   ])
@@ -132,7 +147,7 @@ export const sessionEventView = z
 export async function getSessionDetail(actor: Actor, id: string) {
   const session = await findVisibleSession(actor, id)
   const [row, health, events, videos] = await Promise.all([
-    db.transcodeSession.findUniqueOrThrow({ where: { id }, include }),
+    db.transcodeSession.findUniqueOrThrow({ where: { id }, include: includeFor(actor) }),
     sessionHealth(session),
     db.sessionEvent.findMany({ where: { sessionId: id }, orderBy: { id: 'desc' }, take: 300 }),
     db.video.findMany({
@@ -147,7 +162,7 @@ export async function getSessionDetail(actor: Actor, id: string) {
     events: events.reverse().map((e) => ({
       id: e.id.toString(),
       type: e.type,
-      data: (e.data ?? {}) as Record<string, unknown>,
+      data: JSON.parse(relativeToContent(JSON.stringify(e.data ?? {}), session.contentHash)) as Record<string, unknown>,
       createdAt: e.createdAt.toISOString(),
     })),
   }

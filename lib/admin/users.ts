@@ -3,6 +3,7 @@ import { type Actor, isAdmin } from '@/lib/auth/actor'
 import { createUser, createUserInput } from '@/lib/auth/users'
 import { db, type Prisma } from '@/lib/db'
 import { AppError } from '@/lib/errors'
+import { pageAfter } from '@/lib/api/pagination'
 
 export { createUserInput }
 
@@ -77,7 +78,7 @@ export async function listUsers(actor: Actor, query: ListUsersQuery) {
     where,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
-    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+    ...(await pageAfter(query.cursor, (id) => db.user.count({ where: { AND: [where, { id }] } }))),
     include: { _count: { select: { videos: true, apiKeys: true } } },
   })
   const page = rows.slice(0, query.limit)

@@ -4,6 +4,7 @@ import { db, type Prisma } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { visibilitySchema } from '@/lib/videos/schemas'
 import { statusOf } from '@/lib/videos/view'
+import { pageAfter } from '@/lib/api/pagination'
 
 // Every video, private ones included, for the admin table (the public listing hides others'
 // private and unlisted videos even from admins' API keys without the admin scope).
@@ -61,7 +62,7 @@ export async function listAllVideos(actor: Actor, query: ListAllVideosQuery) {
       where,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: query.limit + 1,
-      ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+      ...(await pageAfter(query.cursor, (id) => db.video.count({ where: { AND: [where, { id }] } }))),
       include: { owner: { select: { id: true, email: true } }, content: { select: { state: true, size: true, durationMs: true } } },
     }),
     db.video.count({ where }),

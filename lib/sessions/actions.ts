@@ -1,4 +1,4 @@
-import type { Actor } from '@/lib/auth/actor'
+import { type Actor, isAdmin } from '@/lib/auth/actor'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { publishEvent } from '@/lib/queue/events'
@@ -11,7 +11,7 @@ import { findVisibleSession } from './queries'
 
 const assertMayControl = async (actor: Actor, id: string) => {
   const session = await findVisibleSession(actor, id)
-  if (actor.role !== 'ADMIN') throw new AppError('FORBIDDEN', 'Only admins may control sessions.')
+  if (!isAdmin(actor)) throw new AppError('FORBIDDEN', 'Only admins may control sessions.')
   return session
 }
 

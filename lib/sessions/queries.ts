@@ -1,7 +1,9 @@
 import { open } from 'node:fs/promises'
 import { z } from 'zod'
-import type { Actor } from '@/lib/auth/actor'
+import { type Actor, isAdmin } from '@/lib/auth/actor'
+import { env } from '@/lib/config/env'
 import { FFMPEG_LOG } from '@/lib/content/layout'
+import { contentDir } from '@/lib/content/paths'
 import { localContentStore } from '@/lib/content/store'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
@@ -14,7 +16,8 @@ export const logsQuery = z.object({ bytes: z.coerce.number().int().min(1).max(1 
 export async function findVisibleSession(actor: Actor, id: string) {
   const session = await db.transcodeSession.findUnique({ where: { id } })
   if (!session) throw new AppError('NOT_FOUND', 'No such session.')
-  if (actor.role === 'ADMIN') return session
+  // isAdmin, not the role: an admin's API key without the admin scope reads only its own user's sessions.
+  if (isAdmin(actor)) return session
   const owns = await db.video.count({ where: { contentHash: session.contentHash, ownerId: actor.userId } })
   if (!owns) throw new AppError('NOT_FOUND', 'No such session.')
   return session
@@ -31,7 +34,7 @@ export function sessionStatus(s: Session) {
     attempt: s.attempt,
     maxAttempts: s.maxAttempts,
     fallback: s.fallback,
-    error: s.error,
+    error: s.error && relativeToContent(s.error, s.contentHash),
     runAt: s.runAt.toISOString(),
     createdAt: s.createdAt.toISOString(),
     startedAt: s.startedAt?.toISOString() ?? null,
@@ -60,7 +63,21 @@ export async function sessionHealth(s: Session) {
   }
 }
 
-/** The last `bytes` of the FFmpeg log of the session's content (empty before the first run). */
+/**
+ * `text` with absolute paths of the content's folder (and of the data directory) made relative:
+ * FFmpeg's log and some errors name files by absolute path, and where the data lives on the server
+ * is no caller's business.
+ */
+export function relativeToContent(text: string, hash: string): string {
+  const dir = contentDir(hash)
+  // The folder's name ends in the 64-hex hash, so replacing it cannot hit anything else.
+  return text
+    .replaceAll(`${dir}/`, '')
+    .replaceAll(dir, '.')
+    .replaceAll(`${env().dataDir}/`, '')
+}
+
+/** The last `bytes` of the FFmpeg log of the session's content (empty before the first run), paths relative to the content. */
 export async function sessionLogTail(s: Session, bytes: number): Promise<string> {
   const file = localContentStore().filePath(s.contentHash, FFMPEG_LOG)
   const handle = await open(file, 'r').catch(() => null)
@@ -70,7 +87,7 @@ export async function sessionLogTail(s: Session, bytes: number): Promise<string>
     const start = Math.max(0, size - bytes)
     const buf = Buffer.alloc(size - start)
     await handle.read(buf, 0, buf.length, start)
-    return buf.toString('utf8')
+    return relativeToContent(buf.toString('utf8'), s.contentHash)
   } finally {
     await handle.close()
   }

@@ -12,12 +12,17 @@ const TOKEN_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 export interface PlaybackClaims {
   hash: string
+  /** The video the token was minted for, and its token epoch then (see lib/videos/playback-grant.ts). */
+  videoId: string
+  epoch: number
   userId?: string
   ttlSeconds?: number
 }
 
 export interface VerifiedPlayback {
   hash: string
+  videoId: string
+  epoch: number
   userId?: string
   expiresAt: Date
 }
@@ -28,12 +33,15 @@ export function playbackKey(appSecret: string): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', appSecret, 'reelhouse', 'playback-token-v1', 32))
 }
 
-/** Signed, expiring, URL-safe token that opens one content hash (HS256). */
+/**
+ * Signed, expiring, URL-safe token that opens one content hash (HS256) for as long as the video it
+ * was minted for lets its subject see it (checked by the caller of verifyPlaybackToken).
+ */
 export async function signPlaybackToken(claims: PlaybackClaims, key: Uint8Array): Promise<string> {
   if (!HASH_RE.test(claims.hash)) throw new AppError('INVALID_INPUT', 'Not a content hash.')
   const ttl = claims.ttlSeconds ?? DEFAULT_PLAYBACK_TTL_SECONDS
   if (!Number.isInteger(ttl) || ttl <= 0) throw new AppError('INVALID_INPUT', 'ttlSeconds must be a positive integer.')
-  const jwt = new SignJWT({ h: claims.hash })
+  const jwt = new SignJWT({ h: claims.hash, v: claims.videoId, e: claims.epoch })
     .setProtectedHeader({ alg: ALGORITHM })
     .setAudience(AUDIENCE)
     .setIssuedAt()
@@ -64,9 +72,9 @@ export async function verifyPlaybackToken(
   if (token === undefined || token === '') throw new AppError('UNAUTHENTICATED', 'A playback token is required.')
   if (!TOKEN_RE.test(token)) throw new AppError('UNAUTHENTICATED', 'The playback token is malformed.')
   const payload = await verifiedPayload(token, key)
-  if (typeof payload.h !== 'string' || !HASH_RE.test(payload.h)) {
+  if (typeof payload.h !== 'string' || !HASH_RE.test(payload.h) || typeof payload.v !== 'string' || !Number.isInteger(payload.e)) {
     throw new AppError('UNAUTHENTICATED', 'The playback token is invalid.')
   }
   if (payload.h !== hash) throw new AppError('FORBIDDEN', 'The playback token is for other content.')
-  return { hash: payload.h, userId: payload.sub, expiresAt: new Date((payload.exp as number) * 1000) }
+  return { hash: payload.h, videoId: payload.v, epoch: payload.e as number, userId: payload.sub, expiresAt: new Date((payload.exp as number) * 1000) }
 }

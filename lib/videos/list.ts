@@ -4,6 +4,7 @@ import { db, type Prisma } from '@/lib/db'
 import { listableWhere } from './access'
 import { POSTER } from '@/lib/content/layout'
 import { contentBase, statusOf } from './view'
+import { pageAfter } from '@/lib/api/pagination'
 
 export const listVideosQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(24),
@@ -28,7 +29,7 @@ export async function listVideos(actor: Actor | null, query: ListVideosQuery) {
     where,
     orderBy,
     take: query.limit + 1,
-    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+    ...(await pageAfter(query.cursor, (id) => db.video.count({ where: { AND: [where, { id }] } }))),
     include: {
       owner: { select: { id: true, name: true, email: true } },
       content: { select: { state: true, durationMs: true, width: true, height: true } },
@@ -49,7 +50,7 @@ export async function listVideos(actor: Actor | null, query: ListVideosQuery) {
       durationMs: v.content.durationMs,
       width: v.content.width,
       height: v.content.height,
-      poster: v.content.state === 'STORED' ? `${await contentBase(v.contentHash, v.visibility === 'PUBLIC', actor?.userId)}/${POSTER}` : null,
+      poster: v.content.state === 'STORED' ? `${await contentBase(v, actor?.userId)}/${POSTER}` : null,
     }))),
     nextCursor: rows.length > query.limit ? page[page.length - 1].id : null,
   }

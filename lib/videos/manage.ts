@@ -13,8 +13,10 @@ export const updateVideoInput = z
   .strict()
 
 export async function updateVideo(actor: Actor, id: string, input: z.infer<typeof updateVideoInput>) {
-  await findEditableVideo(actor, id)
-  await db.video.update({ where: { id }, data: input })
+  const video = await findEditableVideo(actor, id)
+  // A visibility change re-checks every playback token handed out before it (playback-grant.ts).
+  const revisit = input.visibility !== undefined && input.visibility !== video.visibility
+  await db.video.update({ where: { id }, data: { ...input, ...(revisit ? { tokenEpoch: { increment: 1 } } : {}) } })
 }
 
 /** Deletes the video; its content stays while another video references it, else it is swept after retention. */

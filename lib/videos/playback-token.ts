@@ -14,7 +14,10 @@ export const playbackTokenInput = z.object({
 export async function mintPlaybackToken(actor: Actor, videoId: string, input: z.infer<typeof playbackTokenInput>) {
   const video = await findViewableVideo(actor, videoId)
   const content = await db.content.findUniqueOrThrow({ where: { hash: video.contentHash }, select: { state: true } })
-  const token = await signPlaybackToken({ hash: video.contentHash, userId: actor.userId, ttlSeconds: input.ttlSeconds }, appPlaybackKey())
+  const token = await signPlaybackToken(
+    { hash: video.contentHash, videoId: video.id, epoch: video.tokenEpoch, userId: actor.userId, ttlSeconds: input.ttlSeconds },
+    appPlaybackKey(),
+  )
   const base = `/api/v1/content/${video.contentHash}/t/${token}`
   const ready = statusOf(content.state) === 'ready'
   return {

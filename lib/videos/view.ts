@@ -23,9 +23,14 @@ export function statusOf(state: string): VideoStatus {
   return state === 'STORED' ? 'ready' : state === 'FAILED' ? 'failed' : 'processing'
 }
 
-/** URL prefix of a content's files: plain for public content, carrying a playback token otherwise. */
-export async function contentBase(hash: string, isPublic: boolean, viewerId?: string): Promise<string> {
-  return isPublic ? `/api/v1/content/${hash}` : `/api/v1/content/${hash}/t/${await signPlaybackToken({ hash, userId: viewerId }, appPlaybackKey())}`
+type TokenSubject = { id: string; contentHash: string; visibility: string; tokenEpoch: number }
+
+/** URL prefix of a video's content files: plain for public videos, carrying a playback token otherwise. */
+export async function contentBase(video: TokenSubject, viewerId?: string): Promise<string> {
+  const hash = video.contentHash
+  if (video.visibility === 'PUBLIC') return `/api/v1/content/${hash}`
+  const token = await signPlaybackToken({ hash, videoId: video.id, epoch: video.tokenEpoch, userId: viewerId }, appPlaybackKey())
+  return `/api/v1/content/${hash}/t/${token}`
 }
 
 /**
@@ -33,9 +38,10 @@ export async function contentBase(hash: string, isPublic: boolean, viewerId?: st
  * session encodes, `hls` points at the growing playlists once the first segments exist.
  * `preferred` follows seed 002: small originals play directly, larger ones through ABR.
  */
-export async function playbackUrls(opts: { hash: string; status: VideoStatus; isPublic: boolean; viewerId?: string; sizeBytes: number }) {
-  const { hash, status } = opts
-  const base = await contentBase(hash, opts.isPublic, opts.viewerId)
+export async function playbackUrls(opts: { video: TokenSubject; status: VideoStatus; viewerId?: string; sizeBytes: number }) {
+  const { status } = opts
+  const hash = opts.video.contentHash
+  const base = await contentBase(opts.video, opts.viewerId)
   const ready = status === 'ready'
   const partial = !ready && status === 'processing' && (await stat(localContentStore().filePath(hash, `${PARTIAL_DIR}/${HLS_MASTER}`)).catch(() => null))
   const hls = ready ? `${base}/${HLS_MASTER}` : partial ? `${base}/${PARTIAL_DIR}/${HLS_MASTER}` : null
@@ -57,7 +63,6 @@ export async function videoView(video: VideoRow, actor: Actor | null) {
     select: { id: true, state: true, progress: true, error: true, segmentsReady: true, segmentsTotal: true },
   })
   const status = statusOf(video.content.state)
-  const isPublic = video.visibility === 'PUBLIC'
   return {
     id: video.id,
     title: video.title,
@@ -83,7 +88,7 @@ export async function videoView(video: VideoRow, actor: Actor | null) {
       bitrate: r.bitrate,
       codecs: r.codecs,
     })),
-    playback: await playbackUrls({ hash: video.contentHash, status, isPublic, viewerId: actor?.userId, sizeBytes: Number(video.content.size) }),
+    playback: await playbackUrls({ video, status, viewerId: actor?.userId, sizeBytes: Number(video.content.size) }),
     canEdit: isOwnerOrAdmin(actor, video),
   }
 }

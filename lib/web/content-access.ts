@@ -6,16 +6,17 @@ import { appPlaybackKey } from '@/lib/streaming/app-key'
 import type { Authorize, OriginalFacts } from '@/lib/streaming/http-server'
 import { verifyPlaybackToken } from '@/lib/streaming/tokens'
 import { contentAccess } from '@/lib/videos/access'
+import { assertPlaybackGrant } from '@/lib/videos/playback-grant'
 
 // A player asks for dozens of segments a minute; public status is re-checked at most every few
 // seconds per hash, so one DB query serves many requests. Private access is never cached.
 const PUBLIC_TTL_MS = 5_000
 const publicUntil = new Map<string, number>()
 
-/** Who may read the bytes of a content hash: a valid playback token, or a viewer of a video using it. */
+/** Who may read the bytes of a content hash: a valid playback token still granted by its video, or a viewer of a video using it. */
 export const authorizeContent: Authorize = async ({ hash, token, req }: { hash: string; token?: string; req: IncomingMessage }) => {
   if (token !== undefined) {
-    await verifyPlaybackToken(token, hash, appPlaybackKey())
+    await assertPlaybackGrant(await verifyPlaybackToken(token, hash, appPlaybackKey()))
     return 'private'
   }
   if ((publicUntil.get(hash) ?? 0) > Date.now()) return 'public'

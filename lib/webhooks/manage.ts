@@ -14,6 +14,7 @@ import type {
   WebhookView,
 } from './schemas'
 import { newWebhookSecret, secretHint } from './signing'
+import { pageAfter } from '@/lib/api/pagination'
 
 // Webhook endpoints belong to one user; admins see and manage everyone's. Someone else's webhook is
 // reported as missing, never as forbidden.
@@ -118,7 +119,7 @@ export async function listDeliveries(actor: Actor, webhookId: string, query: Lis
     where: { webhookId, ...(query.status ? { status: query.status } : {}) },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
-    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+    ...(await pageAfter(query.cursor, (id) => db.webhookDelivery.count({ where: { id, webhookId } }))),
   })
   const page = rows.slice(0, query.limit)
   return {

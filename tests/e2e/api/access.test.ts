@@ -74,8 +74,8 @@ describe('who may read private content bytes', () => {
       .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
       .sign(appPlaybackKey())
-    const forged = await signPlaybackToken({ hash }, playbackKey('not-the-server-secret-at-all'))
-    const otherContent = await signPlaybackToken({ hash: 'f'.repeat(64) }, appPlaybackKey())
+    const forged = await signPlaybackToken({ hash, videoId: 'v1', epoch: 0 }, playbackKey('not-the-server-secret-at-all'))
+    const otherContent = await signPlaybackToken({ hash: 'f'.repeat(64), videoId: 'v1', epoch: 0 }, appPlaybackKey())
     for (const f of files) {
       expect((await get(`/api/v1/content/${hash}/t/${expired}/${f}`)).status).toBe(401)
       expect((await get(`/api/v1/content/${hash}/t/${forged}/${f}`)).status).toBe(401)

@@ -376,7 +376,7 @@ describe('private content through a playback token', () => {
     `${server.url}/api/v1/content/${hash}/t/${token}/${relPath}`
 
   it('serves with a valid token and private caching', async () => {
-    const token = await signPlaybackToken({ hash: PRIVATE_HASH, userId: 'u1' }, KEY)
+    const token = await signPlaybackToken({ hash: PRIVATE_HASH, videoId: 'v1', epoch: 0, userId: 'u1' }, KEY)
     const r = await request(tokenUrl(token))
     expect(r.status).toBe(200)
     expect(r.body.toString()).toBe('#EXTM3U\nmedia_0.m3u8\n')
@@ -387,14 +387,14 @@ describe('private content through a playback token', () => {
     const noToken = await request(`${server.url}/api/v1/content/${PRIVATE_HASH}/master.m3u8`)
     expect(noToken.status).toBe(401)
     expect(noToken.headers['content-type']).toBe('application/problem+json')
-    const forged = await signPlaybackToken({ hash: PRIVATE_HASH }, playbackKey('some-other-secret-0123456'))
+    const forged = await signPlaybackToken({ hash: PRIVATE_HASH, videoId: 'v1', epoch: 0 }, playbackKey('some-other-secret-0123456'))
     const r = await request(tokenUrl(forged))
     expect(r.status).toBe(401)
     expect(JSON.parse(r.body.toString())).toMatchObject({ code: 'UNAUTHENTICATED' })
   })
 
   it('answers 403 for a token made for other content', async () => {
-    const token = await signPlaybackToken({ hash: PUBLIC_HASH }, KEY)
+    const token = await signPlaybackToken({ hash: PUBLIC_HASH, videoId: 'v1', epoch: 0 }, KEY)
     const r = await request(tokenUrl(token))
     expect(r.status).toBe(403)
   })

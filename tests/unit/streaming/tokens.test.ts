@@ -23,12 +23,13 @@ afterEach(() => {
 
 describe('playback tokens', () => {
   it('round-trips a URL-safe token scoped to one hash, expiring in an hour by default', async () => {
-    const token = await signPlaybackToken({ hash: HASH, userId: 'user-1' }, KEY)
+    const token = await signPlaybackToken({ hash: HASH, videoId: 'v1', epoch: 0, userId: 'user-1' }, KEY)
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
     expect(encodeURIComponent(token)).toBe(token)
     const verified = await verifyPlaybackToken(token, HASH, KEY)
     expect(verified.hash).toBe(HASH)
     expect(verified.userId).toBe('user-1')
+    expect(verified).toMatchObject({ videoId: 'v1', epoch: 0 })
     const ttl = verified.expiresAt.getTime() - Date.now()
     expect(ttl).toBeGreaterThan(3590_000)
     expect(ttl).toBeLessThanOrEqual(3600_000)
@@ -36,16 +37,16 @@ describe('playback tokens', () => {
 
   it('expires after its ttl', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
-    const token = await signPlaybackToken({ hash: HASH, ttlSeconds: 60 }, KEY)
+    const token = await signPlaybackToken({ hash: HASH, videoId: 'v1', epoch: 0, ttlSeconds: 60 }, KEY)
     expect(await codeOf(verifyPlaybackToken(token, HASH, KEY))).toBe('resolved')
     vi.setSystemTime(Date.now() + 61_000)
     expect(await codeOf(verifyPlaybackToken(token, HASH, KEY))).toBe('UNAUTHENTICATED')
   })
 
   it('rejects a missing, malformed or forged token as UNAUTHENTICATED', async () => {
-    const good = await signPlaybackToken({ hash: HASH }, KEY)
+    const good = await signPlaybackToken({ hash: HASH, videoId: 'v1', epoch: 0 }, KEY)
     const [h, p, s] = good.split('.')
-    const otherKey = await signPlaybackToken({ hash: HASH }, playbackKey('another-secret-0123456789'))
+    const otherKey = await signPlaybackToken({ hash: HASH, videoId: 'v1', epoch: 0 }, playbackKey('another-secret-0123456789'))
     const tamperedPayload = Buffer.from(JSON.stringify({ h: HASH, aud: 'reelhouse:playback', exp: 9999999999 })).toString('base64url')
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`
     for (const token of [undefined, '', 'garbage', `${h}.${p}`, `${h}.${tamperedPayload}.${s}`, otherKey, unsigned, `${good}x`]) {
@@ -64,13 +65,13 @@ describe('playback tokens', () => {
   })
 
   it('rejects a valid token for other content as FORBIDDEN', async () => {
-    const token = await signPlaybackToken({ hash: OTHER }, KEY)
+    const token = await signPlaybackToken({ hash: OTHER, videoId: 'v1', epoch: 0 }, KEY)
     expect(await codeOf(verifyPlaybackToken(token, HASH, KEY))).toBe('FORBIDDEN')
   })
 
   it('refuses to sign for a non-hash or a non-positive ttl', async () => {
-    expect(await codeOf(signPlaybackToken({ hash: 'nope' }, KEY))).toBe('INVALID_INPUT')
-    expect(await codeOf(signPlaybackToken({ hash: HASH, ttlSeconds: 0 }, KEY))).toBe('INVALID_INPUT')
+    expect(await codeOf(signPlaybackToken({ hash: 'nope', videoId: 'v1', epoch: 0 }, KEY))).toBe('INVALID_INPUT')
+    expect(await codeOf(signPlaybackToken({ hash: HASH, videoId: 'v1', epoch: 0, ttlSeconds: 0 }, KEY))).toBe('INVALID_INPUT')
   })
 
   it('derives different keys from different secrets and refuses short ones', () => {
