@@ -1,11 +1,15 @@
 // The web process: one HTTP server hosting Next.js and socket.io on the same port.
 import { metricsHandler, observeRequest, observeSocketServer, recordBytesServed } from '@/lib/metrics'
+import { streamingConfig } from '@/lib/config/streaming'
+import { OpenResponses } from '@/lib/streaming/admission'
 import { handleContentRequest } from '@/lib/streaming/http-server'
 import { createTusServer, tusRequestHandler } from '@/lib/uploads/tus'
 import { authorizeContent, describeOriginal } from '@/lib/web/content-access'
 import { startWebServer } from '@/lib/web/start'
 
 const tus = createTusServer()
+const { delivery } = streamingConfig()
+const openMediaResponses = new OpenResponses(delivery)
 
 startWebServer({
   preHandlers: [
@@ -17,6 +21,8 @@ startWebServer({
       handleContentRequest(req, res, {
         authorize: authorizeContent,
         describeOriginal,
+        delivery: { idleTimeoutMs: delivery.idleTimeoutS * 1000 },
+        openResponses: openMediaResponses,
         onDone: (outcome) => {
           if (outcome === 'complete') recordBytesServed(Number(res.getHeader('content-length') ?? 0))
         },

@@ -54,6 +54,11 @@ const schema = z
           })
           .strict(),
         direct_play_max_bytes: z.number().int().min(0),
+        // Media delivery: a client that accepts no bytes for this long is dropped (nginx's send_timeout).
+        idle_timeout_s: z.number().positive().max(3600).default(60),
+        // Open media responses at once, in total and from one client address; past them, 503.
+        max_connections: z.number().int().min(1).max(1_000_000).default(1000),
+        max_connections_per_client: z.number().int().min(1).max(1_000_000).default(100),
       })
       .strict()
       .superRefine((s, ctx) => {
@@ -62,6 +67,8 @@ const schema = z
           if (names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['profiles', i, 'name'], message: `duplicate profile name "${p.name}"` })
           names.add(p.name)
         })
+        if (s.max_connections_per_client > s.max_connections)
+          ctx.addIssue({ code: 'custom', path: ['max_connections_per_client'], message: 'must not exceed max_connections' })
         s.startup_segments.forEach((d, i) => {
           if (d > s.segment_duration)
             ctx.addIssue({ code: 'custom', path: ['startup_segments', i], message: 'must not exceed segment_duration' })
@@ -92,6 +99,7 @@ export interface StreamingConfig {
   storage: { retentionDays: number; dedup: boolean }
   limits: { maxWidth: number; maxHeight: number; maxDurationS: number; maxStreams: number; maxUploadBytes: number }
   directPlayMaxBytes: number
+  delivery: { idleTimeoutS: number; maxConnections: number; maxConnectionsPerClient: number }
 }
 
 export class ConfigError extends Error {
@@ -124,6 +132,11 @@ export function parseStreamingConfig(doc: unknown, source = 'streaming config'):
       maxUploadBytes: s.limits.max_upload_bytes,
     },
     directPlayMaxBytes: s.direct_play_max_bytes,
+    delivery: {
+      idleTimeoutS: s.idle_timeout_s,
+      maxConnections: s.max_connections,
+      maxConnectionsPerClient: s.max_connections_per_client,
+    },
   }
 }
 

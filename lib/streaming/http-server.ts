@@ -3,9 +3,10 @@ import { ORIGINAL } from '@/lib/content/layout'
 import { HASH_RE } from '@/lib/content/paths'
 import { toProblem } from '@/lib/errors/app-error'
 import { log } from '@/lib/log'
+import { clientAddress, type OpenResponses, RETRY_AFTER_SECONDS, refusalError } from '@/lib/streaming/admission'
 import { answerForFront, cameThroughFront } from '@/lib/streaming/front'
 import { PARTIAL_PREFIX, resolveStoredFile } from '@/lib/streaming/paths'
-import { type SendOutcome, type StallPolicy, sendFileResponse } from '@/lib/streaming/pipe'
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, type SendOutcome, sendFileResponse } from '@/lib/streaming/pipe'
 import { type AccessKind, headerGetter, serveFile } from '@/lib/streaming/serve-file'
 
 export const CONTENT_URL_PREFIX = '/api/v1/content/'
@@ -40,7 +41,10 @@ export interface ContentRequestOptions {
   dataDir?: string
   describeOriginal?: (hash: string) => Promise<OriginalFacts | undefined>
   pieceSize?: number
-  stallPolicy?: StallPolicy
+  /** Idle timeout and slow-write rule; defaults to `DEFAULT_DELIVERY_POLICY`. */
+  delivery?: Partial<DeliveryPolicy>
+  /** Ceilings on open media responses sent by this process (not those the front sends); none when absent. */
+  openResponses?: OpenResponses
   /** Called once the response is over, e.g. for metrics. */
   onDone?: (outcome: ContentOutcome, target: ContentUrl) => void
 }
@@ -109,6 +113,13 @@ export async function handleContentRequest(
     options.onDone?.('problem', target)
     return true
   }
+  // Behind the front nginx holds the client's connection and sends the bytes: only our own count.
+  const release = cameThroughFront(req) ? undefined : options.openResponses?.admit(clientAddress(req.socket.remoteAddress))
+  if (typeof release === 'string') {
+    writeProblem(res, toProblem(refusalError(release)), { 'Retry-After': String(RETRY_AFTER_SECONDS) })
+    options.onDone?.('problem', target)
+    return true
+  }
   try {
     let file = resolveStoredFile(target.hash, target.relPath, options.dataDir)
     const authorized = await options.authorize({ hash: target.hash, token: target.token, relPath: file.relPath, req })
@@ -140,13 +151,15 @@ export async function handleContentRequest(
       return serve()
     })
     // Not inlined into the optional call: `f?.(x)` skips evaluating `x` when `f` is absent.
-    const outcome = await sendFileResponse(res, result, options.stallPolicy)
+    const outcome = await sendFileResponse(res, result, { ...DEFAULT_DELIVERY_POLICY, ...options.delivery })
     options.onDone?.(outcome, target)
   } catch (err) {
     const problem = toProblem(err)
     if (problem.status >= 500) streamLog.error({ err, url: req.url }, 'content request failed')
     writeProblem(res, problem)
     options.onDone?.('problem', target)
+  } finally {
+    release?.()
   }
   return true
 }

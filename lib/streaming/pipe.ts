@@ -2,6 +2,7 @@ import { type FileHandle, open } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { performance } from 'node:perf_hooks'
 import { log } from '@/lib/log'
 import { BufferPool } from '@/lib/streaming/buffer-pool'
 import { FileSliceStream } from '@/lib/streaming/file-slice'
@@ -10,32 +11,41 @@ import type { FileResponse } from '@/lib/streaming/serve-file'
 
 /** Bytes per file read, and the one buffer a response holds while its write is pending. Chosen by bench/range. */
 export const READ_PIECE_BYTES = 256 * 1024
-/** Piece size once full pieces in flight reach the budget: many clients then share the memory. */
+/** Piece size once full pieces in flight reach the budget (many clients then share the memory), and for slow clients. */
 export const SMALL_READ_PIECE_BYTES = 32 * 1024
 /** Most bytes lent out as full pieces at once (and most kept idle for reuse). */
 export const READ_BUFFER_BUDGET_BYTES = 16 * 1024 * 1024
 /** File reads in flight at once; the default libuv pool has 4 threads, one stays free for stat/open and others. */
 export const MAX_READS_IN_FLIGHT = 3
-/** A stalled client always gets at least this long to start draining again. */
-export const STALL_FLOOR_MS = 2000
-/** Slowest drain rate we wait for: a client that takes longer than floor + pending/rate to flush is dropped. */
+/** A client that accepts no bytes for this long is dropped, like nginx's `send_timeout`. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000
+/** Every write may take at least this long before its client counts as slow. */
+export const SLOW_WRITE_FLOOR_MS = 2000
+/** Slowest drain rate of a healthy reader: a write that takes longer than floor + pending/rate marks its client slow. */
 export const MIN_CLIENT_BYTES_PER_SECOND = 64 * 1024
 
-export interface StallPolicy {
-  floorMs: number
+export interface DeliveryPolicy {
+  idleTimeoutMs: number
+  slowWriteFloorMs: number
   minBytesPerSecond: number
 }
 
-export const DEFAULT_STALL_POLICY: StallPolicy = {
-  floorMs: STALL_FLOOR_MS,
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
+  slowWriteFloorMs: SLOW_WRITE_FLOOR_MS,
   minBytesPerSecond: MIN_CLIENT_BYTES_PER_SECOND,
 }
 
-/** How long a client may leave `pendingBytes` unread before we drop it: the floor plus their time at the minimum rate. */
-export function stallTimeoutMs(pendingBytes: number, policy: StallPolicy = DEFAULT_STALL_POLICY): number {
-  return policy.floorMs + Math.ceil((pendingBytes * 1000) / policy.minBytesPerSecond)
+/**
+ * How long one write of `pendingBytes` may stay queued in our memory before its client counts as
+ * slow (paused, or a player whose buffer is full). A slow client is never dropped for it: its next
+ * pieces are small, so it holds little of the shared read budget until it drains quickly again.
+ */
+export function slowWriteMs(pendingBytes: number, policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY): number {
+  return policy.slowWriteFloorMs + Math.ceil((pendingBytes * 1000) / policy.minBytesPerSecond)
 }
 
+/** `stalled`: the client accepted no bytes for the idle timeout and was dropped. */
 export type SendOutcome = 'complete' | 'aborted' | 'stalled' | 'failed'
 
 const streamLog = log.child({ c: 'streaming' })
@@ -48,14 +58,14 @@ export function readBufferStats(): { lentBytes: number; idleBytes: number } {
 }
 
 /**
- * Writes a `serveFile` result to a Node response with backpressure: one read piece per response in
- * memory, a client that stops reading dropped after `stallTimeoutMs`, and the file closed as soon as
- * the response ends, aborts or stalls. Resolves when it is all over.
+ * Writes a `serveFile` result to a Node response with backpressure: at most one read piece per
+ * response in memory, a client that accepts no bytes for `idleTimeoutMs` dropped, and the file
+ * closed as soon as the response ends, aborts or is dropped. Resolves when it is all over.
  */
 export async function sendFileResponse(
   res: ServerResponse,
   result: FileResponse,
-  policy: StallPolicy = DEFAULT_STALL_POLICY,
+  policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
 ): Promise<SendOutcome> {
   const body = result.body
   if (res.destroyed) {
@@ -67,26 +77,53 @@ export async function sendFileResponse(
     res.end()
     return 'complete'
   }
-  if (body instanceof FileSliceStream) {
-    // Never read as a Readable, so it never opened the file: we stream the slice ourselves.
-    body.destroy()
-    return pumpSlice(res, body, policy)
+  const idle = watchIdle(res, policy.idleTimeoutMs)
+  try {
+    if (body instanceof FileSliceStream) {
+      // Never read as a Readable, so it never opened the file: we stream the slice ourselves.
+      body.destroy()
+      return await pumpSlice(res, body, policy, idle)
+    }
+    return await pipeGeneric(res, body, idle)
+  } finally {
+    idle.stop()
   }
-  return pipeWithStallGuard(res, body, policy)
 }
 
-/** Resolves true once `chunk` is handed to the kernel, false if the response closed first (aborted or stalled). */
-function writePiece(res: ServerResponse, chunk: Buffer, policy: StallPolicy, onStall: () => void): Promise<boolean> {
+interface IdleWatch {
+  readonly fired: boolean
+  stop(): void
+}
+
+/**
+ * Drops the client once its socket has moved no bytes for `timeoutMs`. Node's socket timeout is
+ * refreshed by every write and, while a write is pending, by every byte the kernel takes from it,
+ * so a paused or slow reader whose socket still drains is kept. The timeout stays armed after
+ * `stop` (then Node's own handler destroys an idle socket), so the last piece draining is covered
+ * too, until the server's keep-alive timeout replaces it.
+ */
+function watchIdle(res: ServerResponse, timeoutMs: number): IdleWatch {
+  let fired = false
+  const onTimeout = (): void => {
+    fired = true
+    res.destroy()
+  }
+  res.setTimeout(timeoutMs, onTimeout)
+  return {
+    get fired() {
+      return fired
+    },
+    stop: () => res.off('timeout', onTimeout),
+  }
+}
+
+/** Resolves true once `chunk` is handed to the kernel, false if the response closed first (aborted or dropped). */
+function writePiece(res: ServerResponse, chunk: Buffer): Promise<boolean> {
   return new Promise((resolve) => {
     let settled = false
-    const timer = setTimeout(() => {
-      onStall()
-      res.destroy()
-    }, stallTimeoutMs(res.writableLength + chunk.length, policy))
     const settle = (flushed: boolean): void => {
       if (settled) return
       settled = true
-      clearTimeout(timer)
       res.off('close', onClose)
       resolve(flushed)
     }
@@ -97,11 +134,7 @@ function writePiece(res: ServerResponse, chunk: Buffer, policy: StallPolicy, onS
   })
 }
 
-async function pumpSlice(res: ServerResponse, slice: FileSliceStream, policy: StallPolicy): Promise<SendOutcome> {
-  let stalled = false
-  const onStall = (): void => {
-    stalled = true
-  }
+async function pumpSlice(res: ServerResponse, slice: FileSliceStream, policy: DeliveryPolicy, idle: IdleWatch): Promise<SendOutcome> {
   let handle: FileHandle
   try {
     handle = await open(slice.filePath, 'r')
@@ -110,21 +143,26 @@ async function pumpSlice(res: ServerResponse, slice: FileSliceStream, policy: St
     res.destroy()
     return 'failed'
   }
+  const smallPiece = Math.min(slice.pieceSize, SMALL_READ_PIECE_BYTES)
+  let slow = false
   try {
     for (let pos = slice.start; pos <= slice.end; ) {
-      const buf = readBuffers.take(slice.pieceSize, SMALL_READ_PIECE_BYTES)
+      const buf = readBuffers.take(slow ? smallPiece : slice.pieceSize, smallPiece)
       let flushed = false
       try {
         const release = await readLanes.acquire(pos === slice.start)
         const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, slice.end - pos + 1), pos).finally(release)
-        if (res.destroyed) return 'aborted'
+        if (res.destroyed) return idle.fired ? 'stalled' : 'aborted'
         if (bytesRead === 0) throw new Error(`${slice.filePath} ended before byte ${slice.end}`)
         pos += bytesRead
-        flushed = await writePiece(res, buf.subarray(0, bytesRead), policy, onStall)
+        const pending = res.writableLength + bytesRead
+        const began = performance.now()
+        flushed = await writePiece(res, buf.subarray(0, bytesRead))
         if (!flushed) {
-          if (stalled) streamLog.debug({ file: slice.filePath, pos }, 'dropped a client that stopped reading')
-          return stalled ? 'stalled' : 'aborted'
+          if (idle.fired) streamLog.debug({ file: slice.filePath, pos }, 'dropped a client that accepted no bytes')
+          return idle.fired ? 'stalled' : 'aborted'
         }
+        slow = performance.now() - began > slowWriteMs(pending, policy)
       } finally {
         // A buffer whose write never completed may still be queued in the socket: counted out, never reused.
         if (flushed) readBuffers.give(buf)
@@ -142,45 +180,23 @@ async function pumpSlice(res: ServerResponse, slice: FileSliceStream, policy: St
   }
 }
 
-/** Generic bodies (multipart): stream.pipeline with the same stall rule, armed whenever the response needs draining. */
-async function pipeWithStallGuard(res: ServerResponse, body: Readable, policy: StallPolicy): Promise<SendOutcome> {
-  let stalled = false
-  let timer: NodeJS.Timeout | undefined
-  const disarm = (): void => {
-    clearTimeout(timer)
-    timer = undefined
-  }
-  const armIfBlocked = (): void => {
-    if (timer !== undefined || !res.writableNeedDrain) return
-    timer = setTimeout(() => {
-      stalled = true
-      res.destroy()
-    }, stallTimeoutMs(res.writableLength, policy))
-  }
-  // Checked after the pipe has written the chunk, whatever order the listeners run in.
-  const onData = (): void => queueMicrotask(armIfBlocked)
-  res.on('drain', disarm)
-  const done = pipeline(body, res)
-  body.on('data', onData)
+/** Generic bodies (multipart): stream.pipeline keeps backpressure; the idle watch drops a client that takes nothing. */
+async function pipeGeneric(res: ServerResponse, body: Readable, idle: IdleWatch): Promise<SendOutcome> {
   try {
-    await done
+    await pipeline(body, res)
     return 'complete'
   } catch (err) {
-    if (stalled) return 'stalled'
+    if (idle.fired) return 'stalled'
     if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return 'aborted'
     streamLog.warn({ err }, 'file stream failed')
     return 'failed'
-  } finally {
-    disarm()
-    body.off('data', onData)
-    res.off('drain', disarm)
   }
 }
 
 /**
  * The same result as a Web `Response` for a Next route handler (dev fallback). Reads are pulled one
  * piece at a time, and a cancelled response destroys the file stream. Next recomputes framing there and
- * drops our Content-Length (chunked instead), and no stall timeout applies: prefer `sendFileResponse`.
+ * drops our Content-Length (chunked instead), and no idle timeout applies: prefer `sendFileResponse`.
  */
 export function toWebResponse(result: FileResponse): Response {
   const body = result.body

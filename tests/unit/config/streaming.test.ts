@@ -32,6 +32,7 @@ describe('loadStreamingConfig', () => {
     expect(c.limits).toMatchObject({ maxWidth: 7680, maxHeight: 4320 })
     expect(c.directPlayMaxBytes).toBe(20 * 1024 * 1024)
     expect(c.startupSegments.every((d) => d <= c.segmentDuration)).toBe(true)
+    expect(c.delivery).toEqual({ idleTimeoutS: 60, maxConnections: 1000, maxConnectionsPerClient: 100 })
   })
 
   it('names a missing file and broken YAML in one line', () => {
@@ -57,11 +58,24 @@ describe('parseStreamingConfig', () => {
     ['a duplicate name', (s: Record<string, unknown>) => ((s.profiles as { name: string }[])[1].name = '1080p'), /profiles\.1\.name: duplicate profile name "1080p"/],
     ['a start-up segment longer than a segment', (s: Record<string, unknown>) => (s.startup_segments = [1, 6]), /startup_segments\.1: must not exceed segment_duration/],
     ['an unknown preset', (s: Record<string, unknown>) => ((s.encoder as { preset: string }).preset = 'turbo'), /encoder\.preset: /],
+    ['a zero idle timeout', (s: Record<string, unknown>) => (s.idle_timeout_s = 0), /streaming\.idle_timeout_s: /],
+    ['a per-client ceiling above the total', (s: Record<string, unknown>) => (s.max_connections_per_client = 2000), /max_connections_per_client: must not exceed max_connections/],
     ['a string where a number belongs', (s: Record<string, unknown>) => ((s.limits as Record<string, unknown>).max_duration_s = '4h'), /limits\.max_duration_s: /],
   ])('refuses %s with one clear line', (_, edit, re) => {
     const msg = message(variant(edit))
     expect(msg).toMatch(re)
     expect(msg).not.toContain('\n')
+  })
+
+  it('defaults the delivery settings when they are left out', () => {
+    const c = parseStreamingConfig(
+      variant((s) => {
+        delete s.idle_timeout_s
+        delete s.max_connections
+        delete s.max_connections_per_client
+      }),
+    )
+    expect(c.delivery).toEqual({ idleTimeoutS: 60, maxConnections: 1000, maxConnectionsPerClient: 100 })
   })
 
   it('refuses a document without the streaming key', () => {

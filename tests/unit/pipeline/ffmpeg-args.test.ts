@@ -21,6 +21,7 @@ const config: StreamingConfig = {
   storage: { retentionDays: 30, dedup: true },
   limits: { maxWidth: 7680, maxHeight: 4320, maxDurationS: 14400, maxStreams: 16, maxUploadBytes: 2 ** 33 },
   directPlayMaxBytes: 20 * 2 ** 20,
+  delivery: { idleTimeoutS: 60, maxConnections: 1000, maxConnectionsPerClient: 100 },
 }
 
 function argsFor(facts: ProbeFacts, opts: { fallback?: boolean; cfg?: StreamingConfig } = {}) {
