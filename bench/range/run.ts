@@ -7,10 +7,12 @@ import { randomFillSync } from 'node:crypto'
 import { contentDir } from '@/lib/content/paths'
 import { READ_PIECE_BYTES } from '@/lib/streaming/pipe'
 import { median, percentile, throttledRanges, ttfbSamples, wrkMiBps } from './clients'
-import { ensureTools, type Running, rssBytes, startNginx, startOurServer } from './processes'
+import { pausedViewers } from './paused'
+import { ensureTools, type OurServer, type Running, rssBytes, startNginx, startOurServer } from './processes'
 
 // Range delivery measured against nginx on loopback: throughput, memory under many slow viewers,
-// time to first byte, and the read piece size. Run with `npx tsx bench/range/run.ts`.
+// time to first byte, and the read piece size. Run with `npx tsx bench/range/run.ts [section ...]`
+// (sections: pieces, throughput, memory, paused, latency; all when none is named).
 const GiB = 1024 ** 3
 const MiB = 1024 ** 2
 const KiB = 1024
@@ -26,7 +28,16 @@ const PIECE_SIZES = [64 * KiB, 128 * KiB, 256 * KiB, 1 * MiB]
 const ROUNDS = 5
 const ROUND_SECONDS = 5
 const TTFB_SAMPLES = 200
-const WATCHDOG_MS = 12 * 60_000
+const PAUSED_VIEWERS = 200
+const PAUSED_RANGE = 5 * MiB
+const PAUSED_PLAY_MS = 5000
+const PAUSED_PAUSE_MS = 10_000
+const WATCHDOG_MS = 14 * 60_000
+const SECTIONS = ['pieces', 'throughput', 'memory', 'paused', 'latency'] as const
+type Section = (typeof SECTIONS)[number]
+const named = process.argv.slice(2)
+for (const name of named) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section ${name}; sections: ${SECTIONS.join(', ')}`)
+const wanted = (section: Section): boolean => named.length === 0 || named.includes(section)
 
 const running = new Set<Running>()
 let workDir: string | undefined
@@ -109,12 +120,22 @@ async function main(): Promise<void> {
   console.log(`range bench: node ${process.version}, ${os.cpus().length} cores, load average ${load()}`)
   let t = Date.now()
   await writeFixture(path.join(contentDir(THROUGHPUT_HASH, dataDir), 'original'), THROUGHPUT_FILE)
-  await writeFixture(path.join(contentDir(MEMORY_HASH, dataDir), 'original'), MEMORY_FILE)
-  console.log(`fixtures: 1 GiB and 2 GiB written in ${((Date.now() - t) / 1000).toFixed(1)} s\n`)
+  const needsMemoryFile = wanted('pieces') || wanted('memory')
+  if (needsMemoryFile) await writeFixture(path.join(contentDir(MEMORY_HASH, dataDir), 'original'), MEMORY_FILE)
+  console.log(`fixtures: 1 GiB${needsMemoryFile ? ' and 2 GiB' : ''} written in ${((Date.now() - t) / 1000).toFixed(1)} s`)
   const mid = THROUGHPUT_FILE / 2 + 12345
   const seek = `bytes=${mid}-${mid + MiB - 1}`
+  if (wanted('pieces')) await pieceSizes(dataDir, seek)
+  if (wanted('throughput') || wanted('latency')) await throughputAndLatency(dataDir, seek)
+  if (wanted('memory')) await memory(dataDir)
+  if (wanted('paused')) await paused(dataDir)
+  t = Date.now()
+  await cleanup()
+  console.log(`\ncleaned up in ${((Date.now() - t) / 1000).toFixed(1)} s; load average now ${load()}`)
+}
 
-  console.log(`[piece size] ${CLIENTS} clients GET 1 GiB for ${ROUND_SECONDS} s (with a 1 MiB seek TTFB and event-loop delay meanwhile);`)
+async function pieceSizes(dataDir: string, seek: string): Promise<void> {
+  console.log(`\n[piece size] ${CLIENTS} clients GET 1 GiB for ${ROUND_SECONDS} s (with a 1 MiB seek TTFB and event-loop delay meanwhile);`)
   console.log(`             then ${VIEWERS} viewers at ${VIEWER_RATE / KiB} KiB/s for 12 s (server RSS)`)
   console.log('piece      MiB/s  TTFB p50/p99 ms  loop p99 ms  RSS growth  viewer errors  server outcomes')
   for (const pieceSize of PIECE_SIZES) {
@@ -129,7 +150,10 @@ async function main(): Promise<void> {
       `${kib(pieceSize).padEnd(8)} ${fmt(loaded.rate)}  ${ttfb.padStart(15)}  ${fmt(loop.p99, 1).padStart(11)}  ${mib(m.peak - m.before)} MiB  ${String(m.load.errors).padStart(13)}  ${JSON.stringify(m.outcomes)}`,
     )
   }
+}
 
+async function throughputAndLatency(dataDir: string, seek: string): Promise<void> {
+  if (!workDir) throw new Error('no work directory')
   console.log(`\n[throughput] ${CLIENTS} concurrent clients, 1 GiB file, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s, piece ${kib(READ_PIECE_BYTES)}`)
   const ours = track(await startOurServer(dataDir, READ_PIECE_BYTES))
   const nginx = track(await startNginx(dataDir, workDir))
@@ -147,7 +171,12 @@ async function main(): Promise<void> {
   }
   const ratio = median(ourRates) / median(nginxRates)
   console.log(`median: ours ${fmt(median(ourRates))} MiB/s   nginx ${fmt(median(nginxRates))} MiB/s   ratio ${ratio.toFixed(2)}x (target >= 0.9x)`)
+  if (wanted('latency')) await latency(ours.port, nginx.port, seek)
+  await ours.stop()
+  await nginx.stop()
+}
 
+async function memory(dataDir: string): Promise<void> {
   console.log(`\n[memory] ${VIEWERS} viewers x ${VIEWER_RATE / KiB} KiB/s, random ${VIEWER_RANGE / MiB} MiB ranges of a 2 GiB file, 20 s, piece ${kib(READ_PIECE_BYTES)}`)
   const m = await memoryUnderViewers(READ_PIECE_BYTES, dataDir, 20)
   console.log(
@@ -162,7 +191,9 @@ async function main(): Promise<void> {
         "      the kernel seconds before the throttled viewer finished reading it, so Node's 5 s keepAliveTimeout ran out.",
     )
   }
+}
 
+async function latency(ourPort: number, nginxPort: number, seek: string): Promise<void> {
   console.log(`\n[latency] time to first body byte of a 1 MiB range, ${TTFB_SAMPLES} sequential requests (ms)`)
   console.log('case                                    ours p50  ours p99  nginx p50  nginx p99')
   for (const loaded of [false, true]) {
@@ -172,8 +203,8 @@ async function main(): Promise<void> {
     ]) {
       const row: number[] = []
       for (const [port, p] of [
-        [ours.port, ourPath(THROUGHPUT_HASH)],
-        [nginx.port, nginxPath(THROUGHPUT_HASH)],
+        [ourPort, ourPath(THROUGHPUT_HASH)],
+        [nginxPort, nginxPath(THROUGHPUT_HASH)],
       ] as const) {
         const samples = loaded ? (await underLoad(port, p, range, TTFB_SAMPLES)).ttfb : await ttfbSamples(port, p, range, TTFB_SAMPLES)
         row.push(percentile(samples, 50), percentile(samples, 99))
@@ -182,9 +213,39 @@ async function main(): Promise<void> {
       console.log(`${name.padEnd(38)} ${row.map((v) => fmt(v, 2).padStart(10)).join('')}`)
     }
   }
-  t = Date.now()
-  await cleanup()
-  console.log(`\ncleaned up in ${((Date.now() - t) / 1000).toFixed(1)} s; load average now ${load()}`)
+}
+
+/** Issue-level figure: players that pause are not cut off, and memory stays flat, next to nginx. */
+async function paused(dataDir: string): Promise<void> {
+  if (!workDir) throw new Error('no work directory')
+  console.log(
+    `\n[paused] ${PAUSED_VIEWERS} viewers, each its own ${PAUSED_RANGE / MiB} MiB range of a 1 GiB file at ${VIEWER_RATE / KiB} KiB/s:\n` +
+      `         half steady, half pausing ${PAUSED_PAUSE_MS / 1000} s after every ${PAUSED_PLAY_MS / 1000} s of play (server RSS with its children)`,
+  )
+  console.log('server     completed  cut off  RSS before  RSS peak  growth     seconds  details')
+  for (const who of ['ours', 'nginx'] as const) {
+    const server = track(who === 'ours' ? await startOurServer(dataDir, READ_PIECE_BYTES) : await startNginx(dataDir, workDir))
+    const filePath = who === 'ours' ? ourPath(THROUGHPUT_HASH) : nginxPath(THROUGHPUT_HASH)
+    await ttfbSamples(server.port, filePath, 'bytes=0-1048575', 5) // warm up the code paths
+    await new Promise((r) => setTimeout(r, 1000))
+    const r = await pausedViewers({
+      port: server.port,
+      path: filePath,
+      fileSize: THROUGHPUT_FILE,
+      clients: PAUSED_VIEWERS,
+      rangeBytes: PAUSED_RANGE,
+      bytesPerSecond: VIEWER_RATE,
+      playMs: PAUSED_PLAY_MS,
+      pauseMs: PAUSED_PAUSE_MS,
+      serverPid: server.pid,
+    })
+    const details = who === 'ours' ? `server outcomes ${JSON.stringify((await (server as OurServer).stats()).outcomes)}` : ''
+    await server.stop()
+    console.log(
+      `${who.padEnd(8)} ${String(r.completed).padStart(11)} ${String(r.cutOff).padStart(8)} ${mib(r.rssBefore)} MiB ${mib(r.rssPeak)} MiB ${mib(r.rssPeak - r.rssBefore)} MiB ${fmt(r.seconds, 1)}  ${details} ${r.cutOff ? JSON.stringify(r.cutCodes) : ''}`,
+    )
+  }
+  console.log('goal: ours cuts off none, RSS growth <= 32 MiB')
 }
 
 const watchdog = setTimeout(() => {
