@@ -77,11 +77,13 @@ function oneViewer(o: PausedViewersOptions, index: number, pausing: boolean): Pr
           setTimeout(() => res.resume(), Math.min(200, aheadMs))
         }
       })
+      // The socket may close while this paused viewer still has the last bytes to read: the verdict
+      // waits for the response's own end (or its abort).
       res.on('end', () => done(got === o.rangeBytes, got === o.rangeBytes ? undefined : 'short body'))
       res.on('error', (err: NodeJS.ErrnoException) => done(false, err.code ?? err.message))
+      res.on('close', () => done(false, res.complete ? 'closed unread' : 'aborted'))
     })
     req.on('error', (err: NodeJS.ErrnoException) => done(false, err.code ?? err.message))
-    req.on('close', () => done(false, 'closed'))
   })
 }
 

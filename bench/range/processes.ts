@@ -97,6 +97,8 @@ export interface ServerStats {
   outcomes: Record<string, number>
   /** Event-loop delay in ms since the previous call. */
   loop: { p50: number; p99: number; max: number }
+  /** Peaks in MiB since the previous call: V8 heap used and reserved, array buffers, read pieces lent and kept idle. */
+  memory: { heapUsed: number; heapTotal: number; arrayBuffers: number; lentBytes: number; idleBytes: number }
 }
 
 export interface OurServer extends Running {

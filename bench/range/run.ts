@@ -33,6 +33,8 @@ const PAUSED_RANGE = 5 * MiB
 const PAUSED_PLAY_MS = 5000
 const PAUSED_PAUSE_MS = 10_000
 const WATCHDOG_MS = 14 * 60_000
+// Which servers the paused section runs (a diagnosis run may set PAUSED_SERVERS=ours).
+const PAUSED_SERVERS = (process.env.PAUSED_SERVERS ?? 'ours,nginx').split(',') as ('ours' | 'nginx')[]
 const SECTIONS = ['pieces', 'throughput', 'memory', 'paused', 'latency'] as const
 type Section = (typeof SECTIONS)[number]
 const named = process.argv.slice(2)
@@ -223,11 +225,13 @@ async function paused(dataDir: string): Promise<void> {
       `         half steady, half pausing ${PAUSED_PAUSE_MS / 1000} s after every ${PAUSED_PLAY_MS / 1000} s of play (server RSS with its children)`,
   )
   console.log('server     completed  cut off  RSS before  RSS peak  growth     seconds  details')
-  for (const who of ['ours', 'nginx'] as const) {
+  for (const who of PAUSED_SERVERS) {
     const server = track(who === 'ours' ? await startOurServer(dataDir, READ_PIECE_BYTES) : await startNginx(dataDir, workDir))
     const filePath = who === 'ours' ? ourPath(THROUGHPUT_HASH) : nginxPath(THROUGHPUT_HASH)
     await ttfbSamples(server.port, filePath, 'bytes=0-1048575', 5) // warm up the code paths
     await new Promise((r) => setTimeout(r, 1000))
+    const idle = who === 'ours' ? await (server as OurServer).stats() : undefined
+    if (idle) console.log(`ours at rest: peaks MiB ${JSON.stringify(idle.memory)}`)
     const r = await pausedViewers({
       port: server.port,
       path: filePath,
@@ -239,7 +243,8 @@ async function paused(dataDir: string): Promise<void> {
       pauseMs: PAUSED_PAUSE_MS,
       serverPid: server.pid,
     })
-    const details = who === 'ours' ? `server outcomes ${JSON.stringify((await (server as OurServer).stats()).outcomes)}` : ''
+    const stats = who === 'ours' ? await (server as OurServer).stats() : undefined
+    const details = stats ? `server outcomes ${JSON.stringify(stats.outcomes)}, peaks MiB ${JSON.stringify(stats.memory)}` : ''
     await server.stop()
     console.log(
       `${who.padEnd(8)} ${String(r.completed).padStart(11)} ${String(r.cutOff).padStart(8)} ${mib(r.rssBefore)} MiB ${mib(r.rssPeak)} MiB ${mib(r.rssPeak - r.rssBefore)} MiB ${fmt(r.seconds, 1)}  ${details} ${r.cutOff ? JSON.stringify(r.cutCodes) : ''}`,

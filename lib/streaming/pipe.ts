@@ -13,8 +13,11 @@ import type { FileResponse } from '@/lib/streaming/serve-file'
 export const READ_PIECE_BYTES = 256 * 1024
 /** Piece size once full pieces in flight reach the budget (many clients then share the memory), and for slow clients. */
 export const SMALL_READ_PIECE_BYTES = 32 * 1024
-/** Most bytes lent out as full pieces at once (and most kept idle for reuse). */
-export const READ_BUFFER_BUDGET_BYTES = 16 * 1024 * 1024
+/**
+ * Most bytes lent out as full pieces at once (and most kept idle for reuse). 8 MiB still gives 16
+ * fast clients a full piece each; twice that cost bench/range's 200 paused viewers ~7 MiB more RSS.
+ */
+export const READ_BUFFER_BUDGET_BYTES = 8 * 1024 * 1024
 /** File reads in flight at once; the default libuv pool has 4 threads, one stays free for stat/open and others. */
 export const MAX_READS_IN_FLIGHT = 3
 /** A client that accepts no bytes for this long is dropped, like nginx's `send_timeout`. */
