@@ -6,6 +6,7 @@
 #   DATA_DIR    (./.data)                the app's DATA_DIR: nginx reads DATA_DIR/content
 #   NGINX_RUN_DIR (DATA_DIR/nginx)       pid, temp files, cache, rendered config, access log
 #   ACCESS_LOG  (NGINX_RUN_DIR/access.log, or "off")
+#   NGINX_WORKERS (auto)                 worker processes (auto: one per core)
 #   TLS_CERT, TLS_KEY, TLS_PORT (8443)   also serve HTTPS with this certificate chain and key
 # Ctrl-C (SIGINT) or SIGTERM stops nginx at once; SIGQUIT lets open responses finish first.
 set -eu
@@ -22,13 +23,17 @@ UPSTREAM=${UPSTREAM:-http://127.0.0.1:3000}
 TLS_PORT=${TLS_PORT:-8443}
 TLS_CERT=${TLS_CERT:-}
 TLS_KEY=${TLS_KEY:-}
+NGINX_WORKERS=${NGINX_WORKERS:-auto}
 
 case $PROXY_PORT in '' | *[!0-9]*) fail "PROXY_PORT must be a port number, not '$PROXY_PORT'" ;; esac
 case $TLS_PORT in '' | *[!0-9]*) fail "TLS_PORT must be a port number, not '$TLS_PORT'" ;; esac
+case $NGINX_WORKERS in auto | [1-9] | [1-9][0-9]) ;; *) fail "NGINX_WORKERS must be auto or a number, not '$NGINX_WORKERS'" ;; esac
 upstream_addr=${UPSTREAM#http://}
 upstream_addr=${upstream_addr%/}
 case $upstream_addr in
-  '' | */* | *[!A-Za-z0-9.:_\[\]-]*) fail "UPSTREAM must look like http://host:port, not '$UPSTREAM'" ;;
+  */* | *[!A-Za-z0-9.:_\[\]-]*) fail "UPSTREAM must look like http://host:port, not '$UPSTREAM'" ;;
+  *:[0-9]*) ;;
+  *) fail "UPSTREAM must look like http://host:port, not '$UPSTREAM'" ;;
 esac
 [ -d "${DATA_DIR:-.data}" ] || fail "DATA_DIR ${DATA_DIR:-.data} does not exist (start the app first, with the same DATA_DIR)"
 data_dir=$(cd "${DATA_DIR:-.data}" && pwd)
@@ -69,6 +74,7 @@ sed -e "$tls_filter" \
   -e "s|{{PROXY_HOST}}|$(esc "$PROXY_HOST")|g" \
   -e "s|{{PROXY_PORT}}|$PROXY_PORT|g" \
   -e "s|{{TLS_PORT}}|$TLS_PORT|g" \
+  -e "s|{{WORKERS}}|$NGINX_WORKERS|g" \
   -e "s|{{TLS_CERT}}|$(esc "$TLS_CERT")|g" \
   -e "s|{{TLS_KEY}}|$(esc "$TLS_KEY")|g" \
   -e "s|{{UPSTREAM_ADDR}}|$(esc "$upstream_addr")|g" \
