@@ -32,10 +32,11 @@ describe('the nginx front', () => {
     original: 'video/quicktime',
     'manifest.mpd': 'application/dash+xml',
     'master.m3u8': 'application/vnd.apple.mpegurl',
-    'storyboard.vtt': 'text/vtt',
+    'media_0.m3u8': 'application/vnd.apple.mpegurl',
     'streams/0/init.m4s': 'video/iso.segment',
+    'streams/0/seg-00001.m4s': 'video/iso.segment',
+    'thumbs/storyboard.vtt': 'text/vtt',
     'thumbs/poster.jpg': 'image/jpeg',
-    'thumbs/poster.webp': 'image/webp',
   }
 
   const upload = async (name: string, visibility: 'public' | 'private', seed: number) => {
