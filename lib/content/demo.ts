@@ -42,7 +42,6 @@ export async function seedDemoContent(adminEmail: string): Promise<number> {
         tempPath: temp,
         hash,
         size,
-        mime: 'video/mp4',
         metadata: { title: clip.title, description: clip.description, visibility: 'PUBLIC' },
       })
     } finally {

@@ -71,7 +71,7 @@ const contentFile = (file: string, summary: string, operationId: string): Operat
   operationId,
   summary,
   description:
-    'Served with RFC 9110 ranges (`Range`, `If-Range`, `If-None-Match`, HEAD). Private content needs the owner\'s session or API key, an admin, or the token-carrying URL from a playback token (`/api/v1/content/{hash}/t/{token}/…`).',
+    'Served with RFC 9110 ranges (`Range`, `If-Range`, `If-None-Match`, HEAD). Private content needs the owner\'s session or API key, an admin, or the token-carrying URL from a playback token (`/api/v1/content/{hash}/t/{token}/…`). Types are decided by the server, never by the uploader: an `original` not recognised as an accepted video container is `application/octet-stream` with `Content-Disposition: attachment`. Every response carries `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox; default-src \'none\'`.',
   tag: 'Content',
   access: { scope: null, anonymous: true, resource: 'content' },
   params: hashParams,
@@ -205,7 +205,7 @@ export const OPERATIONS: OperationSpec[] = [
     operationId: 'createDirectUpload',
     summary: 'Create a direct upload URL',
     description:
-      'Returns a tus endpoint that anyone holding it may upload one file to, without other credentials, until `expiresAt` (like Mux and Cloudflare Stream direct uploads). Hand it to a browser or device; the video belongs to the caller. The result arrives as a `video.ready` webhook; the final tus response also carries `Reelhouse-Video-Id`.\n\nThe same path is the caller\'s own tus 1.0 creation endpoint when the request carries `Tus-Resumable: 1.0.0` (metadata `title`, `description`, `visibility`, `filename`, `filetype`), answered by the tus server.',
+      'Returns a tus endpoint that anyone holding it may upload one file to, without other credentials, until `expiresAt` (like Mux and Cloudflare Stream direct uploads). Hand it to a browser or device; the video belongs to the caller. The result arrives as a `video.ready` webhook; the final tus response also carries `Reelhouse-Video-Id`.\n\nThe same path is the caller\'s own tus 1.0 creation endpoint when the request carries `Tus-Resumable: 1.0.0` (metadata `title`, `description`, `visibility`, `filename`; a `filetype` is ignored: the type is recognised from the bytes), answered by the tus server.',
     tag: 'Uploads',
     access: { scope: 'write' },
     body: { schema: createDirectUploadInput, required: false },

@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { contentRoot } from '@/lib/content/paths'
 import { AppError } from '@/lib/errors/app-error'
-import { contentDisposition, contentTypeFor } from '@/lib/streaming/content-type'
+import { contentDisposition, contentTypeFor, dispositionFor } from '@/lib/streaming/content-type'
+import { MEDIA_SECURITY_HEADERS } from '@/lib/streaming/media-headers'
 import { PARTIAL_PREFIX, resolveStoredFile, type StoredFile } from '@/lib/streaming/paths'
 import { type AccessKind, cacheControlFor } from '@/lib/streaming/serve-file'
 
@@ -54,13 +55,14 @@ async function existingFile(file: StoredFile, dataDir?: string): Promise<StoredF
 export async function frontHeaders(answer: FrontAnswer): Promise<Record<string, string>> {
   const file = await existingFile(answer.file, answer.dataDir)
   const fromRoot = path.relative(contentRoot(answer.dataDir), file.absPath).split(path.sep).join('/')
+  const contentType = contentTypeFor(file.relPath, answer.originalType)
   return {
     'X-Accel-Redirect': `${FRONT_STORED_PREFIX}${fromRoot}`,
     'X-Accel-Expires': answer.access === 'public' ? String(FRONT_PUBLIC_AUTH_TTL_S) : '0',
-    'Content-Type': contentTypeFor(file.relPath, answer.originalType),
-    'Content-Disposition': contentDisposition(answer.filename ?? path.posix.basename(file.relPath)),
+    'Content-Type': contentType,
+    'Content-Disposition': contentDisposition(answer.filename ?? path.posix.basename(file.relPath), dispositionFor(contentType)),
     'Cache-Control': cacheControlFor(answer.access),
-    'X-Content-Type-Options': 'nosniff',
+    ...MEDIA_SECURITY_HEADERS,
     'Content-Length': '0',
   }
 }

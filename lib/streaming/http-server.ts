@@ -5,6 +5,7 @@ import { toProblem } from '@/lib/errors/app-error'
 import { log } from '@/lib/log'
 import { clientAddress, type OpenResponses, RETRY_AFTER_SECONDS, refusalError } from '@/lib/streaming/admission'
 import { answerForFront, cameThroughFront } from '@/lib/streaming/front'
+import { MEDIA_SECURITY_HEADERS } from '@/lib/streaming/media-headers'
 import { PARTIAL_PREFIX, resolveStoredFile } from '@/lib/streaming/paths'
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, type SendOutcome, sendFileResponse } from '@/lib/streaming/pipe'
 import { type AccessKind, headerGetter, serveFile } from '@/lib/streaming/serve-file'
@@ -27,7 +28,7 @@ export type Authorize = (request: {
   req: IncomingMessage
 }) => Promise<AccessKind>
 
-/** What the ingest recorded about the uploaded file, for the extension-less `original`. */
+/** What we recognised about the uploaded file at ingest, for the extension-less `original`. */
 export interface OriginalFacts {
   type?: string
   filename?: string
@@ -78,7 +79,8 @@ export function parseContentUrl(url: string): ContentUrl | null {
   return cut === -1 ? { hash, token: afterT, relPath: '' } : { hash, token: afterT.slice(0, cut), relPath: afterT.slice(cut + 1) }
 }
 
-function writeProblem(res: ServerResponse, problem: Record<string, unknown> & { status: number }, extra = {}): void {
+/** A problem+json answer with the media path's headers (the response is dropped if it has begun). */
+export function writeProblem(res: ServerResponse, problem: Record<string, unknown> & { status: number }, extra = {}): void {
   if (res.headersSent) {
     res.destroy()
     return
@@ -88,7 +90,7 @@ function writeProblem(res: ServerResponse, problem: Record<string, unknown> & { 
     'Content-Type': 'application/problem+json',
     'Content-Length': String(Buffer.byteLength(body)),
     'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
+    ...MEDIA_SECURITY_HEADERS,
     ...extra,
   })
   res.end(body)

@@ -4,8 +4,9 @@ import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { AppError } from '@/lib/errors/app-error'
 import { evaluatePreconditions, httpDateMs, ifRangeHolds, strongEtag } from '@/lib/streaming/conditional'
-import { contentDisposition, contentTypeFor } from '@/lib/streaming/content-type'
+import { contentDisposition, contentTypeFor, dispositionFor } from '@/lib/streaming/content-type'
 import { FileSliceStream } from '@/lib/streaming/file-slice'
+import { MEDIA_SECURITY_HEADERS } from '@/lib/streaming/media-headers'
 import { multipartByteranges } from '@/lib/streaming/multipart'
 import { READ_PIECE_BYTES } from '@/lib/streaming/pipe'
 import { type ByteRange, parseRange } from '@/lib/streaming/ranges'
@@ -31,7 +32,7 @@ export interface ServeFileInput {
   hash: string
   relPath: string
   access: AccessKind
-  /** MIME recorded at ingest for the extension-less `original`. */
+  /** Type recognised at ingest for the extension-less `original` (served only if it is one of our video types). */
   originalType?: string
   /** Name offered in Content-Disposition; defaults to the file's own name. */
   filename?: string
@@ -82,7 +83,7 @@ async function statFile(filePath: string): Promise<{ size: number; mtimeMs: numb
 export async function serveFile(input: ServeFileInput): Promise<FileResponse> {
   const method = input.method.toUpperCase()
   if (method !== 'GET' && method !== 'HEAD') {
-    return { status: 405, headers: { Allow: 'GET, HEAD', 'Content-Length': '0' }, body: null }
+    return { status: 405, headers: { ...MEDIA_SECURITY_HEADERS, Allow: 'GET, HEAD', 'Content-Length': '0' }, body: null }
   }
   const { size, mtimeMs } = await statFile(input.filePath)
   const etag = strongEtag(input.hash, input.relPath, size, mtimeMs)
@@ -92,7 +93,7 @@ export async function serveFile(input: ServeFileInput): Promise<FileResponse> {
     'Last-Modified': new Date(lastModifiedMs).toUTCString(),
     'Cache-Control': cacheControlFor(input.access),
     'Accept-Ranges': 'bytes',
-    'X-Content-Type-Options': 'nosniff',
+    ...MEDIA_SECURITY_HEADERS,
   }
   const empty = (status: number, extra: Record<string, string> = {}): FileResponse => ({
     status,
@@ -108,7 +109,7 @@ export async function serveFile(input: ServeFileInput): Promise<FileResponse> {
   const entity = {
     ...validators,
     'Content-Type': contentType,
-    'Content-Disposition': contentDisposition(input.filename ?? path.posix.basename(input.relPath)),
+    'Content-Disposition': contentDisposition(input.filename ?? path.posix.basename(input.relPath), dispositionFor(contentType)),
   }
   const isGet = method === 'GET'
   const pieceSize = input.pieceSize ?? READ_PIECE_BYTES

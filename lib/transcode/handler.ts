@@ -1,4 +1,5 @@
 import { streamingConfig } from '@/lib/config/streaming'
+import { UNRECOGNISED_TYPE } from '@/lib/content/original-type'
 import { localContentStore } from '@/lib/content/store'
 import { db, type Prisma, type TranscodeSession } from '@/lib/db'
 import { log } from '@/lib/log'
@@ -151,6 +152,8 @@ async function handleFailure(
     return
   }
   if (err instanceof MediaRejected) {
+    // The owner keeps the bytes, but what the probe refused is only ever served as a download.
+    await db.content.update({ where: { hash: session.contentHash }, data: { mime: UNRECOGNISED_TYPE } })
     await fail(session, workerId, err.message)
     return
   }

@@ -28,7 +28,7 @@ const TOKEN_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 export const createDirectUploadInput = z
   .object({
     title: videoMetadataInput.shape.title.optional().meta({ description: 'Defaults to the uploaded file name.' }),
-    description: z.string().trim().max(5000).optional(),
+    description: videoMetadataInput.shape.description.unwrap().optional(),
     visibility: z.enum(['PUBLIC', 'UNLISTED', 'PRIVATE']).default('PUBLIC'),
     ttlSeconds: z.int().min(60).max(MAX_DIRECT_UPLOAD_TTL_SECONDS).default(DEFAULT_DIRECT_UPLOAD_TTL_SECONDS),
     maxSizeBytes: z.int().min(1).optional().meta({ description: 'Refuse uploads larger than this (the server limit applies anyway).' }),

@@ -11,7 +11,6 @@ export interface ReceivedFile {
   hash: string
   size: number
   filename: string
-  mime: string
   fields: Record<string, string>
 }
 
@@ -31,7 +30,7 @@ export async function receiveMultipart(req: Request, maxBytes: number): Promise<
   const tempPath = path.join(tempDir(), `upload-${randomUUID()}`)
   const fields: Record<string, string> = {}
   let file: Promise<Omit<ReceivedFile, 'fields' | 'tempPath'>> | null = null
-  const parser = busboy({ headers: { 'content-type': type }, limits: { files: 1, fields: 20, fieldSize: 64 * 1024 } })
+  const parser = multipartParser(type)
   parser.on('field', (name, value) => {
     fields[name] = value
   })
@@ -40,7 +39,7 @@ export async function receiveMultipart(req: Request, maxBytes: number): Promise<
       stream.resume()
       return
     }
-    const writing = writeHashed(stream, tempPath, maxBytes).then((r) => ({ ...r, filename: info.filename ?? 'upload', mime: info.mimeType }))
+    const writing = writeHashed(stream, tempPath, maxBytes).then((r) => ({ ...r, filename: info.filename ?? 'upload' }))
     writing.catch(() => stream.resume())
     file = writing
   })
@@ -61,5 +60,14 @@ export async function receiveMultipart(req: Request, maxBytes: number): Promise<
     if (err instanceof Error && err.message === 'TOO_LARGE') throw new AppError('TOO_LARGE', `Uploads are limited to ${maxBytes} bytes.`)
     if (err instanceof AppError) throw err
     throw new AppError('BAD_REQUEST', `The upload was interrupted or malformed: ${(err as Error).message}`)
+  }
+}
+
+// busboy throws from its constructor on a bad header (no boundary, say): that is the client's mistake.
+function multipartParser(contentType: string) {
+  try {
+    return busboy({ headers: { 'content-type': contentType }, limits: { files: 1, fields: 20, fieldSize: 64 * 1024 } })
+  } catch (err) {
+    throw new AppError('BAD_REQUEST', `The multipart/form-data header is malformed: ${(err as Error).message}.`)
   }
 }

@@ -45,10 +45,16 @@ export async function createTusServer(): Promise<Server> {
   const directory = path.join(env().dataDir, 'uploads')
   await mkdir(directory, { recursive: true })
   const datastore = new FileStore({ directory, expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS })
+  const serverMax = await maxUploadBytes()
   const server: Server = new Server({
     path: TUS_PATH,
     datastore,
-    maxSize: await maxUploadBytes(),
+    // A direct upload URL may allow fewer bytes than the server; tus applies this to a declared
+    // Upload-Length, to one declared later (Upload-Defer-Length) and to every PATCH body alike.
+    maxSize: async (req) => {
+      const direct = await directOf(req)
+      return Math.min(serverMax, direct?.maxSizeBytes ?? serverMax)
+    },
     relativeLocation: true,
     respectForwardedHeaders: false,
     // Direct uploads keep their token in every URL of the upload, so PATCH and HEAD carry it too.
@@ -97,9 +103,6 @@ export async function createTusServer(): Promise<Server> {
 
 /** Metadata of a direct upload: the token's title and visibility win over what the uploader sends. */
 async function directUploadMetadata(direct: DirectUploadClaims, upload: Upload): Promise<Record<string, string>> {
-  if (direct.maxSizeBytes !== undefined && upload.size !== undefined && upload.size > direct.maxSizeBytes) {
-    reject(413, 'TOO_LARGE', `This upload URL accepts at most ${direct.maxSizeBytes} bytes.`)
-  }
   if (!(await claimDirectUpload(path.join(env().dataDir, 'direct-uploads'), direct.id))) {
     reject(409, 'CONFLICT', 'This upload URL was used already; ask for a new one.')
   }
@@ -109,9 +112,8 @@ async function directUploadMetadata(direct: DirectUploadClaims, upload: Upload):
     visibility: direct.visibility,
   })
   if (!meta.success) reject(422, 'INVALID_INPUT', meta.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
-  const { filetype, filename } = upload.metadata ?? {}
+  const { filename } = upload.metadata ?? {}
   return {
-    ...(filetype ? { filetype } : {}),
     ...(filename ? { filename } : {}),
     ...meta.data,
     ownerId: direct.ownerId,
@@ -119,6 +121,7 @@ async function directUploadMetadata(direct: DirectUploadClaims, upload: Upload):
   }
 }
 
+/** Ingests a complete upload; afterwards, whatever the outcome, nothing of it is left under uploads/. */
 async function finishUpload(directory: string, upload: Upload) {
   const file = path.join(directory, upload.id)
   const meta = upload.metadata ?? {}
@@ -129,16 +132,17 @@ async function finishUpload(directory: string, upload: Upload) {
       tempPath: file,
       hash,
       size: upload.size ?? upload.offset,
-      mime: meta.filetype ?? undefined,
-      metadata: videoMetadataInput.parse(meta),
+      metadata: { title: meta.title, description: meta.description, visibility: meta.visibility },
     })
-    await rm(`${file}.json`, { force: true })
     tusLog.info({ upload: upload.id, video: result.videoId, dedup: result.deduplicated }, 'upload ingested')
     return result
   } catch (err) {
-    tusLog.error({ err, upload: upload.id }, 'ingest failed')
     const p = toProblem(err)
+    if (p.status >= 500) tusLog.error({ err, upload: upload.id }, 'ingest failed')
+    await rm(file, { force: true })
     reject(p.status, p.code, p.detail ?? 'ingest failed')
+  } finally {
+    await rm(`${file}.json`, { force: true })
   }
 }
 

@@ -1,9 +1,13 @@
-import { db } from '@/lib/db'
+import { rm } from 'node:fs/promises'
+import { removeUnreferencedContent } from '@/lib/content/leftovers'
+import { lockContentHash } from '@/lib/content/lock'
+import { sniffOriginalType } from '@/lib/content/original-type'
 import { localContentStore } from '@/lib/content/store'
+import { db } from '@/lib/db'
 import { WAKE_CHANNEL } from '@/lib/queue/channels'
 import { publishEvent } from '@/lib/queue/events'
 import { enqueueVideoReady } from '@/lib/webhooks/events'
-import type { VideoMetadata } from './schemas'
+import { videoMetadataInput } from './schemas'
 
 export interface IngestResult {
   videoId: string
@@ -15,35 +19,46 @@ export interface IngestResult {
 /**
  * Turns a finished upload (a temp file already hashed) into a Video. Bytes that are stored already
  * make a new Video pointing at the existing Content: no second copy, no new transcode session.
+ * All or nothing: the bytes move into the content store in the transaction that writes their rows,
+ * and on any failure (bad metadata included) neither the temp file nor a stored original is left.
  */
 export async function ingestUpload(opts: {
   ownerId: string
   tempPath: string
   hash: string
   size: number
-  mime?: string
-  metadata: VideoMetadata
+  /** Title, description, visibility: checked here with `videoMetadataInput` before any byte is stored. */
+  metadata: Record<string, unknown>
 }): Promise<IngestResult> {
   const store = localContentStore()
-  await store.importOriginal(opts.tempPath, opts.hash)
-  const result = await db.$transaction(async (tx) => {
-    // ON CONFLICT DO NOTHING: of two concurrent uploads of the same bytes, one creates the
-    // Content and its session, the other sees count 0 and deduplicates.
-    const { count } = await tx.content.createMany({
-      data: [{ hash: opts.hash, size: BigInt(opts.size), mime: opts.mime ?? 'application/octet-stream' }],
-      skipDuplicates: true,
+  let moved = false
+  try {
+    const metadata = videoMetadataInput.parse(opts.metadata)
+    // Our own reading of the bytes, never the uploader's claim (see original-type.ts).
+    const mime = await sniffOriginalType(opts.tempPath)
+    const result = await db.$transaction(async (tx) => {
+      await lockContentHash(tx, opts.hash)
+      // ON CONFLICT DO NOTHING: of two uploads of the same bytes, one creates the Content and its
+      // session, the other sees count 0 and deduplicates.
+      const { count } = await tx.content.createMany({ data: [{ hash: opts.hash, size: BigInt(opts.size), mime }], skipDuplicates: true })
+      let sessionId: string | null = null
+      if (count === 1) sessionId = (await tx.transcodeSession.create({ data: { contentHash: opts.hash } })).id
+      else await tx.content.update({ where: { hash: opts.hash }, data: { orphanedAt: null } })
+      const video = await tx.video.create({ data: { ownerId: opts.ownerId, contentHash: opts.hash, ...metadata } })
+      // Bytes last: every row is written, only the commit is left to fail.
+      moved = await store.importOriginal(opts.tempPath, opts.hash)
+      return { videoId: video.id, contentHash: opts.hash, sessionId, deduplicated: !sessionId }
     })
-    let sessionId: string | null = null
-    if (count === 1) sessionId = (await tx.transcodeSession.create({ data: { contentHash: opts.hash } })).id
-    else await tx.content.update({ where: { hash: opts.hash }, data: { orphanedAt: null } })
-    const video = await tx.video.create({ data: { ownerId: opts.ownerId, contentHash: opts.hash, ...opts.metadata } })
-    return { videoId: video.id, contentHash: opts.hash, sessionId, deduplicated: !sessionId }
-  })
-  // Same bytes as content that is stored already: this video is ready at once.
-  if (!result.sessionId) await enqueueVideoReady(result.videoId)
-  if (result.sessionId) {
-    await publishEvent(result.sessionId, opts.hash, 'SessionQueued', { videoId: result.videoId })
-    await db.$executeRawUnsafe(`NOTIFY ${WAKE_CHANNEL}`)
+    // Same bytes as content that is stored already: this video is ready at once.
+    if (!result.sessionId) await enqueueVideoReady(result.videoId)
+    if (result.sessionId) {
+      await publishEvent(result.sessionId, opts.hash, 'SessionQueued', { videoId: result.videoId })
+      await db.$executeRawUnsafe(`NOTIFY ${WAKE_CHANNEL}`)
+    }
+    return result
+  } catch (err) {
+    await rm(opts.tempPath, { force: true })
+    if (moved) await removeUnreferencedContent(opts.hash).catch(() => {})
+    throw err
   }
-  return result
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { actorFromHeaders } from '@/lib/auth/current'
+import { ORIGINAL_EXTENSIONS, servableOriginalType } from '@/lib/content/original-type'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { appPlaybackKey } from '@/lib/streaming/app-key'
@@ -31,20 +32,20 @@ export const authorizeContent: Authorize = async ({ hash, token, req }: { hash: 
   throw new AppError('NOT_FOUND', 'No such content.')
 }
 
-// A content's MIME type never changes, and a direct-playing browser sends a range request every
-// few seconds: remember it instead of asking the database each time.
-const originals = new Map<string, OriginalFacts>()
+// A direct-playing browser sends a range request every few seconds: remember each original's type
+// instead of asking the database each time. Stored content keeps its type for good; until then the
+// worker's probe may still reject the file (its type becomes UNRECOGNISED_TYPE), so re-read soon.
+const UNSETTLED_TTL_MS = 5_000
+const originals = new Map<string, { facts: OriginalFacts; until: number }>()
 
 export async function describeOriginal(hash: string): Promise<OriginalFacts | undefined> {
   const known = originals.get(hash)
-  if (known) return known
-  const content = await db.content.findUnique({ where: { hash }, select: { mime: true } })
+  if (known && known.until > Date.now()) return known.facts
+  const content = await db.content.findUnique({ where: { hash }, select: { mime: true, state: true } })
   if (!content) return undefined
   if (originals.size > 10_000) originals.clear()
-  const facts = { type: content.mime, filename: `${hash.slice(0, 12)}${extensionFor(content.mime)}` }
-  originals.set(hash, facts)
+  const type = servableOriginalType(content.mime)
+  const facts = { type, filename: `${hash.slice(0, 12)}${ORIGINAL_EXTENSIONS[type] ?? ''}` }
+  originals.set(hash, { facts, until: content.state === 'STORED' ? Number.POSITIVE_INFINITY : Date.now() + UNSETTLED_TTL_MS })
   return facts
 }
-
-const EXTENSIONS: Record<string, string> = { 'video/mp4': '.mp4', 'video/quicktime': '.mov', 'video/webm': '.webm', 'video/x-matroska': '.mkv' }
-const extensionFor = (mime: string): string => EXTENSIONS[mime] ?? ''

@@ -28,7 +28,7 @@ async function ingestClip(opts: { seconds: number; size: string; tone: number },
   const temp = path.join(tempDir(), `upload-${opts.tone}-${Date.now()}`)
   const { hash, size } = await writeHashed(createReadStream(file), temp)
   await rm(dir, { recursive: true })
-  return ingestUpload({ ownerId, tempPath: temp, hash, size, mime: 'video/mp4', metadata: { title: 'w', description: '', visibility: 'PUBLIC' } })
+  return ingestUpload({ ownerId, tempPath: temp, hash, size, metadata: { title: 'w', description: '', visibility: 'PUBLIC' } })
 }
 
 function alive(pid: number): boolean {

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { contentDisposition, contentTypeFor } from '@/lib/streaming/content-type'
+import { contentDisposition, contentTypeFor, dispositionFor } from '@/lib/streaming/content-type'
 
 describe('contentTypeFor', () => {
-  it('takes the original type from the caller, refusing anything that is not a bare MIME', () => {
+  it('serves an original only with one of our video types; anything else recorded is a download', () => {
     expect(contentTypeFor('original')).toBe('application/octet-stream')
     expect(contentTypeFor('original', 'video/quicktime')).toBe('video/quicktime')
-    expect(contentTypeFor('original', 'Video/MP4')).toBe('video/mp4')
-    expect(contentTypeFor('original', 'text/html\r\nSet-Cookie: x=1')).toBe('application/octet-stream')
-    expect(contentTypeFor('original', 'video/mp4; codecs=avc1')).toBe('application/octet-stream')
+    expect(contentTypeFor('original', 'video/webm')).toBe('video/webm')
+    for (const claimed of ['text/html', 'image/svg+xml', 'Video/MP4', 'text/html\r\nSet-Cookie: x=1', 'video/mp4; codecs=avc1', 'application/xhtml+xml']) {
+      expect(contentTypeFor('original', claimed)).toBe('application/octet-stream')
+    }
+    expect(dispositionFor('application/octet-stream')).toBe('attachment')
+    expect(dispositionFor('video/mp4')).toBe('inline')
   })
 
   it('does not let an extension-less name other than original borrow the caller type', () => {
