@@ -1,32 +1,37 @@
 // The web process: one HTTP server hosting Next.js and socket.io on the same port.
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { metricsHandler, observeRequest, observeSocketServer, recordBytesServed } from '@/lib/metrics'
 import { streamingConfig } from '@/lib/config/streaming'
 import { OpenResponses } from '@/lib/streaming/admission'
 import { handleContentRequest } from '@/lib/streaming/http-server'
 import { createTusServer, tusRequestHandler } from '@/lib/uploads/tus'
 import { authorizeContent, describeOriginal } from '@/lib/web/content-access'
+import { mediaHostOnly } from '@/lib/web/media-host'
 import { startWebServer } from '@/lib/web/start'
 
 const tus = createTusServer()
 const { delivery } = streamingConfig()
 const openMediaResponses = new OpenResponses(delivery)
 
+// Media bytes are answered here, before Next: Next's route-handler response path drops
+// Content-Length (next/dist/server/send-response.js), and players need it exact.
+const serveMedia = (req: IncomingMessage, res: ServerResponse) =>
+  handleContentRequest(req, res, {
+    authorize: authorizeContent,
+    describeOriginal,
+    delivery: { idleTimeoutMs: delivery.idleTimeoutS * 1000 },
+    openResponses: openMediaResponses,
+    onDone: (outcome) => {
+      if (outcome === 'complete') recordBytesServed(Number(res.getHeader('content-length') ?? 0))
+    },
+  })
+
 startWebServer({
   preHandlers: [
     observeRequest, // counts every request; never takes one
+    mediaHostOnly(serveMedia), // on the MEDIA_ORIGIN host: media files, nothing else
     metricsHandler, // GET /metrics (token or admin): counters live in this process, not Next's bundle
-    // Media bytes are answered here, before Next: Next's route-handler response path drops
-    // Content-Length (next/dist/server/send-response.js), and players need it exact.
-    (req, res) =>
-      handleContentRequest(req, res, {
-        authorize: authorizeContent,
-        describeOriginal,
-        delivery: { idleTimeoutMs: delivery.idleTimeoutS * 1000 },
-        openResponses: openMediaResponses,
-        onDone: (outcome) => {
-          if (outcome === 'complete') recordBytesServed(Number(res.getHeader('content-length') ?? 0))
-        },
-      }),
+    serveMedia,
     // tus uploads stream many GB in PATCH requests; @tus/server speaks Node's http directly.
     tusRequestHandler(tus),
   ],

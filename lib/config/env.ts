@@ -70,14 +70,27 @@ const schema = z.object({
   WEBHOOK_ALLOWED_HOSTS: hostList.prefault(''),
   /** Destination ports webhooks may use. */
   WEBHOOK_ALLOWED_PORTS: portRanges.prefault('80,443,1024-65535'),
+  /** Origin (scheme://host[:port]) that playback URLs point at; the site's cookies must never reach it. */
+  MEDIA_ORIGIN: z
+    .string()
+    .url()
+    .refine((v) => /^https?:$/.test(new URL(v).protocol) && new URL(v).origin === v.replace(/\/$/, ''), 'must be an http(s) origin: scheme, host and port only')
+    .transform((v) => new URL(v).origin)
+    .optional(),
 })
 
 export type Env = z.infer<typeof schema> & { dataDir: string }
 
 let cached: Env | undefined
 
+// Cookies ignore ports: a media origin on the site's host name would receive the session cookie.
+const checked = schema.refine(
+  (e) => !e.MEDIA_ORIGIN || new URL(e.MEDIA_ORIGIN).hostname !== new URL(e.NEXTAUTH_URL ?? `http://${e.HOST}:${e.PORT}`).hostname,
+  { path: ['MEDIA_ORIGIN'], message: 'must be on another host name than the site (NEXTAUTH_URL), or the session cookies reach it' },
+)
+
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = schema.safeParse(source)
+  const parsed = checked.safeParse(source)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     throw new Error(`invalid ${issue.path.join('.')}: ${issue.message}`)

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Actor } from '@/lib/auth/actor'
+import { mediaUrl } from '@/lib/config/media-origin'
 import { db } from '@/lib/db'
 import { appPlaybackKey } from '@/lib/streaming/app-key'
 import { DEFAULT_PLAYBACK_TTL_SECONDS, signPlaybackToken } from '@/lib/streaming/tokens'
@@ -18,7 +19,7 @@ export async function mintPlaybackToken(actor: Actor, videoId: string, input: z.
     { hash: video.contentHash, videoId: video.id, epoch: video.tokenEpoch, userId: actor.userId, ttlSeconds: input.ttlSeconds },
     appPlaybackKey(),
   )
-  const base = `/api/v1/content/${video.contentHash}/t/${token}`
+  const base = mediaUrl(`/api/v1/content/${video.contentHash}/t/${token}`)
   const ready = statusOf(content.state) === 'ready'
   return {
     token,

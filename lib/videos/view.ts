@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
 import type { Actor } from '@/lib/auth/actor'
+import { mediaUrl } from '@/lib/config/media-origin'
 import { localContentStore } from '@/lib/content/store'
 import { DASH_MANIFEST, HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT } from '@/lib/content/layout'
 import { directPlayMaxBytes } from '@/lib/uploads/config'
@@ -25,16 +26,19 @@ export function statusOf(state: string): VideoStatus {
 
 type TokenSubject = { id: string; contentHash: string; visibility: string; tokenEpoch: number }
 
-/** URL prefix of a video's content files: plain for public videos, carrying a playback token otherwise. */
+/**
+ * URL prefix of a video's content files (on MEDIA_ORIGIN when set): plain for public videos, carrying
+ * a playback token otherwise.
+ */
 export async function contentBase(video: TokenSubject, viewerId?: string): Promise<string> {
   const hash = video.contentHash
-  if (video.visibility === 'PUBLIC') return `/api/v1/content/${hash}`
+  if (video.visibility === 'PUBLIC') return mediaUrl(`/api/v1/content/${hash}`)
   const token = await signPlaybackToken({ hash, videoId: video.id, epoch: video.tokenEpoch, userId: viewerId }, appPlaybackKey())
-  return `/api/v1/content/${hash}/t/${token}`
+  return mediaUrl(`/api/v1/content/${hash}/t/${token}`)
 }
 
 /**
- * Absolute-path URLs for the player: plain for public content, token-carrying otherwise. While a
+ * URLs for the player (absolute paths, or absolute URLs on MEDIA_ORIGIN): plain for public content, token-carrying otherwise. While a
  * session encodes, `hls` points at the growing playlists once the first segments exist.
  * `preferred` follows seed 002: small originals play directly, larger ones through ABR.
  */

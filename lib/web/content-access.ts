@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { actorFromHeaders } from '@/lib/auth/current'
+import { isMediaHostRequest } from '@/lib/config/media-origin'
 import { ORIGINAL_EXTENSIONS, servableOriginalType } from '@/lib/content/original-type'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
@@ -21,7 +22,10 @@ export const authorizeContent: Authorize = async ({ hash, token, req }: { hash: 
     return 'private'
   }
   if ((publicUntil.get(hash) ?? 0) > Date.now()) return 'public'
-  const actor = await actorFromHeaders({ authorization: req.headers.authorization, cookie: req.headers.cookie })
+  // The site's cookies are not meant for the media origin (host-only cookies never go there): one
+  // that arrives anyway (a Domain cookie set by something else) opens nothing.
+  const cookie = isMediaHostRequest(req) ? undefined : req.headers.cookie
+  const actor = await actorFromHeaders({ authorization: req.headers.authorization, cookie })
   const access = await contentAccess(actor, hash)
   if (access === 'public') {
     if (publicUntil.size > 10_000) publicUntil.clear()
