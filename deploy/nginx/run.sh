@@ -83,6 +83,8 @@ sed -e "$tls_filter" \
   "$here/reelhouse.conf" >"$conf"
 
 "$nginx" -t -q -p "$run_dir" -e stderr -c "$conf" || fail "the rendered configuration $conf does not load"
-echo "reelhouse front: http://$PROXY_HOST:$PROXY_PORT -> $UPSTREAM, media from $data_dir/content"
+tls_note=''
+[ -n "$TLS_CERT" ] && tls_note=" and https://$PROXY_HOST:$TLS_PORT"
+echo "reelhouse front: http://$PROXY_HOST:$PROXY_PORT$tls_note -> $UPSTREAM, media from $data_dir/content"
 # exec: nginx itself receives SIGINT/SIGTERM (fast shutdown) and removes its pid file and socket.
 exec "$nginx" -p "$run_dir" -e stderr -c "$conf"

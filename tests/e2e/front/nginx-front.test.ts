@@ -39,11 +39,23 @@ describe('the nginx front', () => {
     'thumbs/poster.jpg': 'image/jpeg',
   }
 
+  /** The public video is uploaded through the front (a streamed multipart body), the private one to the app. */
   const upload = async (name: string, visibility: 'public' | 'private', seed: number) => {
-    const created = await (await uploadMultipart(makeMp4(name, { seconds: 3, seed }), { title: `Front ${visibility}`, visibility }, owner.auth)).json()
+    const clip = makeMp4(name, { seconds: 3, seed })
+    const fields = { title: `Front ${visibility}`, visibility }
+    const res = visibility === 'public' ? await postVideo(front.url, clip, fields) : await uploadMultipart(clip, fields, owner.auth)
+    expect(res.status).toBe(201)
+    const created = await res.json()
     const ready = await waitForStatus(created.id, owner.auth, ['ready', 'failed'])
     expect(ready.status).toBe('ready')
     return { id: String(created.id), hash: String(created.contentHash) }
+  }
+
+  const postVideo = async (url: string, clip: string, fields: Record<string, string>) => {
+    const form = new FormData()
+    for (const [k, v] of Object.entries(fields)) form.set(k, v)
+    form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), path.basename(clip))
+    return fetch(`${url}/api/v1/videos`, { method: 'POST', body: form, headers: owner.auth })
   }
 
   beforeAll(async () => {
