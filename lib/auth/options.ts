@@ -1,7 +1,7 @@
 import type { NextAuthOptions } from 'next-auth'
 import CredentialsProvider from 'next-auth/providers/credentials'
 import { env } from '@/lib/config/env'
-import { checkCredentials } from './users'
+import { clientAddress, signInWithPassword } from './sign-in'
 
 // Email + password sign-in; sessions are JWT cookies (next-auth requires JWT for credentials).
 // The token carries the user id; role and "disabled" are re-read per request (see actorFromCookies).
@@ -13,9 +13,9 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: 'Email',
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null
-        const user = await checkCredentials(credentials.email, credentials.password)
+        const user = await signInWithPassword({ email: credentials.email, password: credentials.password, address: clientAddress(req?.headers) })
         return user ? { id: user.id, email: user.email, name: user.name ?? user.email, role: user.role } : null
       },
     }),
