@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next'
+import { headers } from 'next/headers'
 import type { ReactNode } from 'react'
 import { SiteHeader } from '@/components/SiteHeader'
 import { THEME_SCRIPT } from '@/components/ThemeToggle'
@@ -20,11 +21,13 @@ export const viewport: Viewport = {
 // `modal` is the parallel route that shows a video over the page it was opened from.
 export default async function RootLayout({ children, modal }: { children: ReactNode; modal: ReactNode }) {
   const actor = await currentActor()
+  // Set by proxy.ts: the page's CSP allows inline scripts with this nonce only.
+  const nonce = (await headers()).get('x-nonce') ?? undefined
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant, so the theme is set before first paint */}
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <SiteHeader actor={actor} />

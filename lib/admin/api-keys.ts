@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { type Actor, isAdmin } from '@/lib/auth/actor'
 import { createApiKey, createApiKeyInput, listApiKeys, revokeApiKey } from '@/lib/auth/api-keys'
 import { AppError } from '@/lib/errors'
+import { idString } from '@/lib/validation/text'
 
 // Self-service API keys over the REST API. lib/auth/api-keys.ts owns the keys; this adds the rule
 // a key may not mint a key stronger than itself (a read-only key cannot create a write key).
@@ -27,7 +28,7 @@ export const createdApiKeyView = apiKeyView
   .meta({ id: 'CreatedApiKey' })
 
 export const listApiKeysQuery = z.object({ all: z.stringbool().default(false) })
-export const apiKeyIdParams = z.object({ id: z.string().min(1).max(64) })
+export const apiKeyIdParams = z.object({ id: idString() })
 
 type Row = Awaited<ReturnType<typeof listApiKeys>>[number]
 const view = (k: Row): ApiKeyView => ({

@@ -7,6 +7,7 @@ import { ACTIVE_STATES } from '@/lib/queue/state'
 import { retrySession } from '@/lib/sessions/actions'
 import { findVisibleSession, relativeToContent, sessionHealth } from '@/lib/sessions/queries'
 import { pageAfter } from '@/lib/api/pagination'
+import { idString, plainText } from '@/lib/validation/text'
 
 // Listing and admin operations on transcode sessions for the dashboard and the REST API. State
 // moves stay in lib/sessions and lib/queue/state; this module reads, and deletes finished rows.
@@ -16,7 +17,7 @@ export const sessionStateSchema = z.enum(SESSION_STATES).meta({ id: 'SessionStat
 
 export const listSessionsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(64).optional(),
+  cursor: idString().optional(),
   /** One state or several, comma-separated (`FAILED,CANCELLED`). */
   state: z
     .string()
@@ -26,9 +27,9 @@ export const listSessionsQuery = z.object({
     .optional()
     .meta({ description: 'One state or several, comma-separated.', example: 'FAILED,CANCELLED' }),
   /** Matches a video title, a session id or the start of a content hash. */
-  q: z.string().trim().max(200).optional(),
+  q: plainText({ max: 200 }).optional(),
   /** Sessions held by this worker id. */
-  worker: z.string().max(200).optional(),
+  worker: idString(200).optional(),
   contentHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 })
 export type ListSessionsQuery = z.infer<typeof listSessionsQuery>

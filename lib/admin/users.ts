@@ -4,6 +4,7 @@ import { createUser, createUserInput } from '@/lib/auth/users'
 import { db, type Prisma } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { pageAfter } from '@/lib/api/pagination'
+import { idString, plainText } from '@/lib/validation/text'
 
 export { createUserInput }
 
@@ -29,8 +30,8 @@ export const userPage = z.object({ items: z.array(userView), nextCursor: z.strin
 
 export const listUsersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(64).optional(),
-  q: z.string().trim().max(200).optional(),
+  cursor: idString().optional(),
+  q: plainText({ max: 200 }).optional(),
   role: z.enum(['USER', 'ADMIN']).optional(),
 })
 export type ListUsersQuery = z.infer<typeof listUsersQuery>
@@ -39,12 +40,12 @@ export const updateUserInput = z
   .object({
     role: z.enum(['USER', 'ADMIN']).optional(),
     disabled: z.boolean().meta({ description: 'A disabled user cannot sign in and their API keys stop working.' }).optional(),
-    name: z.string().trim().max(100).optional(),
+    name: plainText({ max: 100 }).optional(),
   })
   .strict()
   .meta({ id: 'UpdateUserInput' })
 
-export const userIdParams = z.object({ id: z.string().min(1).max(64) })
+export const userIdParams = z.object({ id: idString() })
 
 type Row = Prisma.UserGetPayload<{ include: { _count: { select: { videos: true; apiKeys: true } } } }>
 const view = (u: Omit<Row, '_count'> & { _count?: Row['_count'] }): UserView => ({

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { type Actor, isAdmin } from '@/lib/auth/actor'
 import { db, type Prisma } from '@/lib/db'
 import { AppError } from '@/lib/errors'
+import { idString, plainText } from '@/lib/validation/text'
 import { visibilitySchema } from '@/lib/videos/schemas'
 import { statusOf } from '@/lib/videos/view'
 import { pageAfter } from '@/lib/api/pagination'
@@ -11,11 +12,11 @@ import { pageAfter } from '@/lib/api/pagination'
 
 export const listAllVideosQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(64).optional(),
-  q: z.string().trim().max(200).optional(),
+  cursor: idString().optional(),
+  q: plainText({ max: 200 }).optional(),
   visibility: visibilitySchema.optional(),
   status: z.enum(['processing', 'ready', 'failed']).optional(),
-  ownerId: z.string().max(64).optional(),
+  ownerId: idString().optional(),
 })
 export type ListAllVideosQuery = z.infer<typeof listAllVideosQuery>
 

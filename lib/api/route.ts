@@ -1,8 +1,11 @@
 import type { z } from 'zod'
 import { type Actor, actorFromRequest, requireScope, type Scope } from '@/lib/auth'
+import { assertNotCrossSite, originHeaders } from '@/lib/auth/same-origin'
 import { AppError, problemResponse } from '@/lib/errors'
 import { log } from '@/lib/log'
 import { recordRateLimited } from '@/lib/metrics/state'
+import { hasControlCharacters } from '@/lib/validation/text'
+import { readBoundedText } from './body'
 import { apiKeyLimiter, rateLimitHeaders } from './rate-limit'
 
 interface Ctx<P> {
@@ -22,9 +25,10 @@ interface Options<S extends z.ZodType | undefined> {
 type Params<S> = S extends z.ZodType ? z.infer<S> : Record<string, string>
 
 /**
- * Wraps a route handler: resolves the actor (API key or session), applies the per-key rate limit
- * (429 with Retry-After), checks the scope, validates the path params with zod, and turns any
- * thrown error into RFC 9457 problem+json.
+ * Wraps a route handler: refuses cross-site cookie-authenticated changes (403) and query values
+ * holding control characters (422), resolves the actor (API key or session), applies the per-key
+ * rate limit (429 with Retry-After), checks the scope, validates the path params with zod (a
+ * param that fails names no resource: 404), and turns any thrown error into RFC 9457 problem+json.
  */
 export function route<S extends z.ZodType | undefined = undefined>(
   options: Options<S>,
@@ -32,6 +36,8 @@ export function route<S extends z.ZodType | undefined = undefined>(
 ) {
   return async (req: Request, context: { params: Promise<Record<string, string | string[]>> }) => {
     try {
+      assertNotCrossSite(req.method, { authorization: req.headers.get('authorization'), cookie: req.headers.get('cookie') }, originHeaders(req.headers))
+      assertPlainQuery(req)
       const actor = await actorFromRequest(req)
       // A key that was sent but is unknown or revoked is an error even where anonymous calls are
       // fine: silently serving it as anonymous would hide the client's mistake.
@@ -45,16 +51,41 @@ export function route<S extends z.ZodType | undefined = undefined>(
         return problemResponse(err, rateLimitHeaders(limit))
       }
       const raw = (await context?.params) ?? {}
-      const params = (options.params ? options.params.parse(raw) : raw) as Params<S>
+      const params = parseParams(options.params, raw) as Params<S>
       if (options.scope && (actor || !options.anonymous)) requireScope(actor, options.scope)
       const res = await handler({ req, params, actor })
       if (limit) withHeaders(res, rateLimitHeaders(limit))
       return res
     } catch (err) {
       if (!(err instanceof AppError) && (err as Error)?.name !== 'ZodError') log.error({ err }, 'route failed')
-      return problemResponse(err)
+      // The rest of a refused body is not worth reading: closing the connection stops the client sending it.
+      return problemResponse(err, err instanceof AppError && err.code === 'TOO_LARGE' ? { connection: 'close' } : undefined)
     }
   }
+}
+
+/** Path params that do not validate cannot name a resource: 404, as for an unknown id. */
+function parseParams(schema: z.ZodType | undefined, raw: Record<string, string | string[]>): unknown {
+  if (!schema) {
+    const values = Object.values(raw).flat()
+    if (values.some((v) => hasControlCharacters(v))) throw new AppError('NOT_FOUND', 'No such resource.')
+    return raw
+  }
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) throw new AppError('NOT_FOUND', 'No such resource.')
+  return parsed.data
+}
+
+/**
+ * No query parameter of this API carries control characters; refusing them here keeps NUL (which
+ * PostgreSQL rejects) away from every query, whatever the route's own schema says.
+ */
+function assertPlainQuery(req: Request): void {
+  const errors: { path: string; message: string }[] = []
+  for (const [key, value] of new URL(req.url).searchParams) {
+    if (hasControlCharacters(key) || hasControlCharacters(value)) errors.push({ path: key, message: 'must not contain control characters' })
+  }
+  if (errors.length) throw new AppError('INVALID_INPUT', 'The request did not validate.', { errors })
 }
 
 /** Adds headers where the response allows it (a proxied fetch response has immutable headers). */
@@ -66,19 +97,37 @@ function withHeaders(res: Response, headers: Record<string, string>): void {
   }
 }
 
+/** Largest JSON body any operation takes (a 500-id playlist is ~15 KB). */
+export const MAX_JSON_BYTES = 1024 * 1024
+
 /**
- * Parses a JSON body with a zod schema; malformed JSON is a 400, a shape error a 422. With
- * `optional`, an empty body counts as `{}`.
+ * Parses a JSON body with a zod schema: over MAX_JSON_BYTES is a 413 (refused before it is
+ * buffered), malformed JSON a 400, a NUL anywhere in it or a shape error a 422. With `optional`,
+ * an empty body counts as `{}`.
  */
 export async function jsonBody<T extends z.ZodType>(req: Request, schema: T, opts: { optional?: boolean } = {}): Promise<z.infer<T>> {
+  const text = await readBoundedText(req, MAX_JSON_BYTES)
   let body: unknown
   try {
-    const text = await req.text()
     body = opts.optional && text.trim() === '' ? {} : JSON.parse(text)
   } catch {
     throw new AppError('BAD_REQUEST', 'The body must be valid JSON.')
   }
+  const nul = pathOfNul(body)
+  if (nul !== null) throw new AppError('INVALID_INPUT', 'The request did not validate.', { errors: [{ path: nul, message: 'must not contain NUL characters' }] })
   return schema.parse(body)
+}
+
+/** Where in a parsed JSON value a string (or key) holds NUL, which no text column can store; null when none does. */
+function pathOfNul(value: unknown, at: string[] = []): string | null {
+  if (typeof value === 'string') return value.includes('\0') ? at.join('.') : null
+  if (typeof value !== 'object' || value === null) return null
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\0')) return [...at, k].join('.')
+    const found = pathOfNul(v, [...at, k])
+    if (found !== null) return found
+  }
+  return null
 }
 
 export const json = (data: unknown, init?: ResponseInit): Response =>

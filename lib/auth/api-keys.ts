@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
+import { plainText } from '@/lib/validation/text'
 import type { Actor, Scope } from './actor'
 
 // Keys look like `rh_<8-char prefix>_<secret>`; only a SHA-256 of the whole key is stored
@@ -10,7 +11,7 @@ const KEY_RE = /^rh_([A-Za-z0-9]{8})_([A-Za-z0-9_-]{32,})$/
 
 export const scopeSchema = z.enum(['read', 'write', 'admin'])
 export const createApiKeyInput = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: plainText({ min: 1, max: 100 }),
   scopes: z.array(scopeSchema).min(1).default(['read', 'write']),
 })
 

@@ -4,11 +4,17 @@ import { db } from '@/lib/db'
 import type { Actor } from './actor'
 import { actorFromApiKey } from './api-keys'
 
+/** Cookie pairs; one with a malformed %-escape is skipped (as Next's own parser does), never an error. */
 function parseCookies(header: string | null | undefined): Record<string, string> {
   const out: Record<string, string> = {}
   for (const part of (header ?? '').split(';')) {
     const i = part.indexOf('=')
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim())
+    if (i <= 0) continue
+    try {
+      out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim())
+    } catch {
+      // someone else's cookie, or garbage: not a session either way
+    }
   }
   return out
 }

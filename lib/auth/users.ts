@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
+import { hasControlCharacters, plainText } from '@/lib/validation/text'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password'
 
 export const createUserInput = z.object({
   email: z.string().trim().toLowerCase().email(),
   password: z.string().min(8, 'at least 8 characters'),
-  name: z.string().trim().max(100).optional(),
+  name: plainText({ max: 100 }).optional(),
   role: z.enum(['USER', 'ADMIN']).default('USER'),
 })
 
@@ -22,6 +23,8 @@ export async function createUser(input: z.input<typeof createUserInput>) {
 
 /** The user for valid credentials, or null. Disabled users cannot sign in. */
 export async function checkCredentials(email: string, password: string) {
+  // No account's email holds a control character, and PostgreSQL refuses NUL in a query.
+  if (hasControlCharacters(email)) return verifyAgainstDummy(password).then(() => null)
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } })
   if (!user) return verifyAgainstDummy(password).then(() => null)
   const ok = await verifyPassword(password, user.passwordHash)

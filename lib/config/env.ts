@@ -77,6 +77,8 @@ const schema = z.object({
     .refine((v) => /^https?:$/.test(new URL(v).protocol) && new URL(v).origin === v.replace(/\/$/, ''), 'must be an http(s) origin: scheme, host and port only')
     .transform((v) => new URL(v).origin)
     .optional(),
+  /** 1: a reverse proxy in front sets X-Forwarded-Proto/-For/-Host, and only then do they count. */
+  TRUST_PROXY: z.enum(['0', '1']).default('0'),
 })
 
 export type Env = z.infer<typeof schema> & { dataDir: string }

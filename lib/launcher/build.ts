@@ -5,7 +5,7 @@ import path from 'node:path'
 import { runProgramOk } from './programs'
 
 // What the production bundle is built from. A change here means `next build` runs again.
-const INPUTS = ['app', 'components', 'lib', 'public', 'prisma/schema.prisma', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json']
+const INPUTS = ['app', 'components', 'lib', 'public', 'proxy.ts', 'instrumentation-client.ts', 'prisma/schema.prisma', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json']
 const SKIP = new Set(['generated', 'node_modules'])
 const STAMP = path.join('.next', 'reelhouse-build-hash')
 

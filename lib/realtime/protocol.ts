@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { idString } from '@/lib/validation/text'
 
 // The realtime wire protocol, shared by the socket.io server (lib/realtime/server.ts) and the
 // browser (lib/realtime/commands-manager.ts). Zod only: this module is bundled into the client.
@@ -37,7 +38,7 @@ export const EVENTS = {
 } as const
 
 // Ids are cuids in practice; bounded so a peer cannot make the server hash megabytes.
-const id = z.string().min(1).max(128)
+const id = idString(128)
 /** Browser-session id chosen by the client (kept in sessionStorage); part of a personal room id. */
 export const clientIdSchema = z
   .string()

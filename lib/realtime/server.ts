@@ -1,7 +1,9 @@
 import { createAdapter } from '@socket.io/postgres-adapter'
 import type { Pool } from 'pg'
 import type { Namespace, Server, ServerOptions, Socket } from 'socket.io'
+import { type RateLimitConfig, RateLimiter } from '@/lib/api/rate-limit'
 import { type Actor, isAdmin } from '@/lib/auth/actor'
+import { isSameOrigin, originHeaders } from '@/lib/auth/same-origin'
 import { log as rootLog } from '@/lib/log'
 import { applyCommand, type CommandResult, ensurePersonalRoom, getRoom, personalRoomId } from '@/lib/rooms'
 import { ackOf, errorAck } from './acks'
@@ -11,6 +13,7 @@ import {
   type CommandAck,
   type CommandEvent,
   clockPingSchema,
+  type ErrorAck,
   commandSchema,
   EVENTS,
   invalidInput,
@@ -37,7 +40,15 @@ export interface RealtimeOptions {
   adapterPool?: Pool
   /** How often admins get batched presence changes (ms). */
   presenceFlushMs?: number
+  /** Events one socket may send: sustained per minute, and at once (defaults: EVENT_RATE). */
+  eventRate?: RateLimitConfig
 }
+
+/**
+ * Per socket: 50 events a second sustained (a remote control scrubbing sends ~20), 100 at once
+ * (connect: personal room, join, clock probes). Past it, events are dropped with a RATE_LIMITED ack.
+ */
+export const EVENT_RATE: RateLimitConfig = { perMinute: 3000, burst: 100 }
 
 export interface EmitOptions {
   local?: boolean
@@ -105,6 +116,10 @@ function authMiddleware(authenticate: Authenticate, adminOnly: boolean) {
       return next(refuse('UNAVAILABLE', 'Authentication is unavailable.'))
     }
     if (!actor) return next(refuse('UNAUTHENTICATED', 'Sign in or send an API key.'))
+    // A page on another site may open a socket with the visitor's cookie (cross-site WebSocket hijacking).
+    if (actor.via === 'session' && !isSameOrigin(originHeaders(socket.handshake.headers))) {
+      return next(refuse('FORBIDDEN', 'Cross-site connection refused: connect from this site or with an API key.'))
+    }
     if (adminOnly && !isAdmin(actor)) return next(refuse('FORBIDDEN', 'Admins only.'))
     socket.data.actor = actor
     next()
@@ -131,6 +146,15 @@ export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise
   admins.use(authMiddleware(opts.authenticate, true))
   // Nothing is served on the main namespace; anonymous clients must not park connections there.
   io.of('/').use(authMiddleware(opts.authenticate, false))
+
+  // One bucket per socket: a Map lookup per event, nothing on the command path waits.
+  const limiter = new RateLimiter(opts.eventRate ?? EVENT_RATE)
+  const limitEvents = (socket: Socket) => {
+    socket.use((packet, next) => {
+      if (limiter.take(socket.id).ok) return next()
+      ackOf<ErrorAck>(packet[packet.length - 1])({ ok: false, error: { code: 'RATE_LIMITED', message: 'Too many events; slow down.' } })
+    })
+  }
 
   const batch = new PresenceBatch()
   const touch = (socket: Socket) => batch.update(playerInfo(socket.id, socket.data as PlayerSocketData))
@@ -180,6 +204,7 @@ export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise
   }
 
   players.on('connection', (socket: Socket) => {
+    limitEvents(socket)
     const data = socket.data as PlayerSocketData
     Object.assign(data, { clientId: null, personalRoomId: null, rooms: [], connectedAt: Date.now(), presence: null })
     socket.join(userKey(data.actor.userId))
@@ -265,6 +290,7 @@ export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise
   })
 
   admins.on('connection', (socket: Socket) => {
+    limitEvents(socket)
     socket.on(EVENTS.command, (raw: unknown, ack: unknown) => onCommand(socket, raw, ack))
     socket.on(EVENTS.clockPing, onClockPing)
     socket.on(EVENTS.roomSync, (raw: unknown, ack: unknown) => onRoomSync(socket, raw, ack))

@@ -1,3 +1,4 @@
 import { z } from 'zod'
+import { idString } from '@/lib/validation/text'
 
-export const idParams = z.object({ id: z.string().min(1).max(128) })
+export const idParams = z.object({ id: idString(128) })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { type Command, clientIdSchema, commandSchema, MAX_ROOM_VIDEOS } from '@/lib/realtime/protocol'
+import { idString, plainText } from '@/lib/validation/text'
 
 // Input schemas for the REST layer (`app/api/v1/rooms`, `app/api/v1/playlists`). The command body
 // of `POST /api/v1/rooms/{id}/commands` is `commandBodySchema` (the protocol command without
@@ -7,8 +8,8 @@ import { type Command, clientIdSchema, commandSchema, MAX_ROOM_VIDEOS } from '@/
 
 export { commandSchema }
 
-const name = z.string().trim().min(1).max(200)
-const id = z.string().min(1).max(128)
+const name = plainText({ min: 1, max: 200 })
+const id = idString(128)
 /** A flag from JSON (true/false) or a query string ("true"/"1"/"false"/"0"...). */
 const flag = z.union([z.boolean(), z.stringbool()]).default(false)
 

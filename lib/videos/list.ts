@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Actor } from '@/lib/auth/actor'
 import { db, type Prisma } from '@/lib/db'
+import { idString, plainText } from '@/lib/validation/text'
 import { listableWhere } from './access'
 import { POSTER } from '@/lib/content/layout'
 import { contentBase, statusOf } from './view'
@@ -8,8 +9,8 @@ import { pageAfter } from '@/lib/api/pagination'
 
 export const listVideosQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(24),
-  cursor: z.string().max(64).optional(),
-  q: z.string().trim().max(200).optional(),
+  cursor: idString().optional(),
+  q: plainText({ max: 200 }).optional(),
   sort: z.enum(['newest', 'views']).default('newest'),
   mine: z.enum(['1', 'true']).optional(),
 })

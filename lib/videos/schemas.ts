@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { plainText } from '@/lib/validation/text'
+import { idString, plainText } from '@/lib/validation/text'
 
 export const visibilitySchema = z.enum(['PUBLIC', 'UNLISTED', 'PRIVATE'])
 
@@ -14,4 +14,4 @@ export const videoMetadataInput = z.object({
 })
 export type VideoMetadata = z.infer<typeof videoMetadataInput>
 
-export const videoIdParams = z.object({ id: z.string().min(1).max(64) })
+export const videoIdParams = z.object({ id: idString() })

@@ -10,6 +10,7 @@ import { realtimeServerOptions } from '@/lib/realtime/server'
 import { prunePersonalRooms } from '@/lib/rooms'
 import { lowerOwnPriority } from './process-priority'
 import { startRealtimeNode } from './realtime-node'
+import { refuseMalformed, setBaselineHeaders } from './request-guard'
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
 
@@ -29,6 +30,8 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
   const preHandlers = opts.preHandlers ?? []
   const server = createServer(async (req, res) => {
     try {
+      setBaselineHeaders(res)
+      if (refuseMalformed(req, res)) return
       for (const h of preHandlers) if (await h(req, res)) return
       await handle(req, res)
     } catch (err) {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { idString } from '@/lib/validation/text'
 
 // Zod schemas of the webhooks API and of the events it delivers. The route handlers parse with
 // these and the OpenAPI document is generated from them (lib/openapi).
@@ -51,12 +52,12 @@ export const listWebhooksQuery = z.object({
   all: z.stringbool().default(false),
 })
 
-export const webhookIdParams = z.object({ id: z.string().min(1).max(64) })
-export const deliveryParams = z.object({ id: z.string().min(1).max(64), deliveryId: z.string().min(1).max(64) })
+export const webhookIdParams = z.object({ id: idString() })
+export const deliveryParams = z.object({ id: idString(), deliveryId: idString() })
 
 export const listDeliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(64).optional(),
+  cursor: idString().optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
 })
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>

@@ -278,9 +278,16 @@ describe('gallery and modal player (seeded states)', () => {
       10_000,
       'the personal room',
     )
+    // Sent from the page itself: a cookie-authenticated change must come from this site's pages.
     const command = async (body: Record<string, unknown>) => {
-      const res = await page.request.post(`${base}/api/v1/rooms/${roomId}/commands`, { data: body })
-      expect(res.status(), await res.text()).toBe(200)
+      const res = await page.evaluate(
+        async ({ url, body }) => {
+          const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+          return { status: r.status, text: await r.text() }
+        },
+        { url: `/api/v1/rooms/${roomId}/commands`, body },
+      )
+      expect(res.status, res.text).toBe(200)
     }
     await command({ type: 'pause' })
     await until(() => media(page), (m) => !!m?.paused, 5000, 'the remote pause')
