@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from 'next/server'
+import { env } from '@/lib/config/env'
 import { contentSecurityPolicy, newNonce } from '@/lib/web/page-security'
 
 // Every page gets a Content-Security-Policy with a fresh nonce. Next reads the nonce from the
@@ -10,7 +11,7 @@ export function proxy(request: NextRequest) {
     nonce,
     pathname: request.nextUrl.pathname,
     host: request.headers.get('host'),
-    dev: process.env.NODE_ENV === 'development',
+    dev: env().NODE_ENV === 'development',
   })
   const headers = new Headers(request.headers)
   headers.set('x-nonce', nonce)
