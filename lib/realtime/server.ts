@@ -3,7 +3,7 @@ import type { Pool } from 'pg'
 import type { Namespace, Server, ServerOptions, Socket } from 'socket.io'
 import { type RateLimitConfig, RateLimiter } from '@/lib/api/rate-limit'
 import { type Actor, isAdmin } from '@/lib/auth/actor'
-import { isSameOrigin, originHeaders } from '@/lib/auth/same-origin'
+import { AppError } from '@/lib/errors'
 import { log as rootLog } from '@/lib/log'
 import { applyCommand, type CommandResult, ensurePersonalRoom, getRoom, personalRoomId } from '@/lib/rooms'
 import { ackOf, errorAck } from './acks'
@@ -112,14 +112,12 @@ function authMiddleware(authenticate: Authenticate, adminOnly: boolean) {
     try {
       actor = await authenticate(socket.handshake)
     } catch (err) {
+      // A refusal (e.g. a cookie handshake from another site) is the client's answer, not an outage.
+      if (err instanceof AppError && err.code === 'FORBIDDEN') return next(refuse('FORBIDDEN', err.message))
       log.warn({ err }, 'handshake authentication failed')
       return next(refuse('UNAVAILABLE', 'Authentication is unavailable.'))
     }
     if (!actor) return next(refuse('UNAUTHENTICATED', 'Sign in or send an API key.'))
-    // A page on another site may open a socket with the visitor's cookie (cross-site WebSocket hijacking).
-    if (actor.via === 'session' && !isSameOrigin(originHeaders(socket.handshake.headers))) {
-      return next(refuse('FORBIDDEN', 'Cross-site connection refused: connect from this site or with an API key.'))
-    }
     if (adminOnly && !isAdmin(actor)) return next(refuse('FORBIDDEN', 'Admins only.'))
     socket.data.actor = actor
     next()
