@@ -7,11 +7,13 @@ import { contentSecurityPolicy, newNonce } from '@/lib/web/page-security'
 // `x-nonce` for its own inline script.
 export function proxy(request: NextRequest) {
   const nonce = newNonce()
+  const { MEDIA_ORIGIN, NODE_ENV } = env()
   const policy = contentSecurityPolicy({
     nonce,
     pathname: request.nextUrl.pathname,
     host: request.headers.get('host'),
-    dev: env().NODE_ENV === 'development',
+    mediaOrigins: MEDIA_ORIGIN ? [MEDIA_ORIGIN] : [],
+    dev: NODE_ENV === 'development',
   })
   const headers = new Headers(request.headers)
   headers.set('x-nonce', nonce)
