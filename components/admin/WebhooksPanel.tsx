@@ -104,6 +104,7 @@ function Deliveries({ webhook }: { webhook: WebhookView }) {
             <td className={cx(td, 'tabular-nums')}>{d.attempt}</td>
             <td className={cx(td, 'max-w-56 truncate text-xs')} title={d.error ?? ''}>
               {d.responseCode ?? '—'} {d.error && <span className="text-red-600">{d.error}</span>}
+              {d.durationMs !== null && <span className="ml-1 tabular-nums text-zinc-500">{d.durationMs} ms</span>}
             </td>
             <td className={cx(td, 'text-xs text-zinc-500 whitespace-nowrap')}>
               {d.deliveredAt ? formatAgo(d.deliveredAt) : d.nextAttemptAt ? `next ${new Date(d.nextAttemptAt).toLocaleTimeString()}` : formatAgo(d.createdAt)}

@@ -26,6 +26,8 @@ export async function attemptDelivery(opts: {
 }): Promise<AttemptResult> {
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
+  // A row written before URLs were checked may not even parse.
+  if (!URL.canParse(opts.url)) return { responseCode: null, errorClass: 'refused', error: 'refused: not a valid URL', durationMs: 0 }
   const url = new URL(opts.url)
   const early = urlRefusal(url, opts.policy)
   if (early) return { responseCode: null, errorClass: 'refused', error: `refused: ${early}`, durationMs: 0 }

@@ -23,7 +23,7 @@ let port = 0
 let closedPort = 0
 let hits = 0
 
-const FAST: WebhookPolicy = { ...WEBHOOK_POLICY, timeoutMs: 2000, concurrency: 20 }
+const FAST: WebhookPolicy = { ...WEBHOOK_POLICY, timeoutMs: 2000, concurrency: 50 }
 
 /** Every way of writing "this machine" the issue lists, plus other internal ranges. */
 const internalHosts = (p: number) => [
@@ -103,7 +103,8 @@ describe('webhook egress, default policy', () => {
 
   it('never dials an internal address at delivery, whatever the row says', async () => {
     const actor = await owner()
-    const urls = internalHosts(port)
+    // Plus a row that does not even parse as a URL.
+    const urls = [...internalHosts(port), `http://[::1:${port}/`]
     for (const url of urls) await plantWebhook(actor.userId, url)
     expect(await enqueueWebhookEvent({ ownerId: actor.userId, event: 'video.ready', payload: {} })).toBe(urls.length)
     const outcomes = await deliverDueWebhooks(FAST)
