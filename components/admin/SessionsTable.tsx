@@ -3,7 +3,7 @@
 import Link from 'next/link'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { useState } from 'react'
-import type { SessionRow } from '@/lib/admin/sessions'
+import type { SessionRow } from '@/lib/sessions/list'
 import { useLiveResource } from './live'
 import { Badge, Button, CursorPager, cx, ErrorNote, formatAgo, formatDuration, inputClass, LiveDot, PageTitle, ProgressBar, stateTone, Table, td } from './ui'
 

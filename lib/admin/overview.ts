@@ -1,13 +1,12 @@
 import { statfs } from 'node:fs/promises'
 import { z } from 'zod'
 import { env } from '@/lib/config/env'
-import { db, type SessionState } from '@/lib/db'
+import { db } from '@/lib/db'
 import { bytesServedPerSecond, metricsState, socketClients } from '@/lib/metrics/state'
 import { SESSION_POLICY } from '@/lib/queue/policy'
-import { ACTIVE_STATES } from '@/lib/queue/state'
+import { LEASED_STATES, SESSION_STATES } from '@/lib/sessions/states'
 import { getRealtime } from '@/lib/realtime/server'
 import { ALERT_THRESHOLDS, alertSchema, computeAlerts } from './alerts'
-import { SESSION_STATES } from './sessions'
 
 // The health monitor (seed 003): one snapshot of the pipeline, workers, delivery and players,
 // polled by the dashboard every few seconds and pushed on pipeline events.
@@ -159,7 +158,7 @@ export async function getOverview(): Promise<Overview> {
     db.transcodeSession.groupBy({ by: ['state'], _count: { _all: true } }),
     db.transcodeSession.count({ where: { state: 'QUEUED', runAt: { lte: new Date(now) } } }),
     db.transcodeSession.findMany({
-      where: { state: { in: ACTIVE_STATES as SessionState[] } },
+      where: { state: { in: [...LEASED_STATES] } },
       orderBy: { startedAt: 'asc' },
       take: 200,
       include: { content: { select: { videos: { select: { title: true }, take: 1, orderBy: { createdAt: 'asc' } } } } },

@@ -17,6 +17,8 @@ export const SESSION_POLICY = {
   /** No FFmpeg progress for this long: kill it and retry. */
   hangTimeoutMs: 60_000,
   pollEveryMs: 5_000,
+  /** After a failure of the machine (FFmpeg missing, disk full): wait this long before trying the session again. */
+  systemicRetryMs: 30_000,
 } as const
 
 export const backoffMs = (attempt: number): number =>

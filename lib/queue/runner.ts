@@ -17,7 +17,8 @@ export interface SessionHandlerContext {
   signal: AbortSignal
 }
 
-export type SessionHandler = (session: TranscodeSession, ctx: SessionHandlerContext) => Promise<void>
+/** Runs one claimed session; resolves with the outcome it recorded (null: aborted, nothing recorded). */
+export type SessionHandler = (session: TranscodeSession, ctx: SessionHandlerContext) => Promise<{ kind: string } | null>
 
 /** Lets the runner pause claiming (circuit breaker) and report why in the heartbeat. */
 export interface ClaimGate {
@@ -130,7 +131,8 @@ export class WorkerRunner {
       this.current = { session, abort }
       void this.beat()
       try {
-        await this.handler(session, { workerId: this.id, signal: abort.signal })
+        const outcome = await this.handler(session, { workerId: this.id, signal: abort.signal })
+        log.info({ session: session.id, attempt: session.attempt, outcome: outcome?.kind ?? 'aborted' }, 'session attempt done')
       } catch (err) {
         log.error({ err, session: session.id }, 'session handler crashed')
       } finally {

@@ -9,6 +9,7 @@ import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { SESSION_POLICY } from '@/lib/queue/policy'
 import { idString } from '@/lib/validation/text'
+import { isLeased } from './states'
 
 export const sessionIdParams = z.object({ id: idString() })
 export const logsQuery = z.object({ bytes: z.coerce.number().int().min(1).max(1 << 20).default(64 * 1024) })
@@ -48,7 +49,7 @@ export async function sessionHealth(s: Session) {
     s.leaseOwner ? db.worker.findUnique({ where: { id: s.leaseOwner } }) : null,
     db.sessionEvent.findFirst({ where: { sessionId: s.id }, orderBy: { id: 'desc' } }),
   ])
-  const active = ['STARTING', 'RUNNING', 'COMPLETED'].includes(s.state)
+  const active = isLeased(s.state)
   const lastActivity = lastEvent?.createdAt ?? s.updatedAt
   return {
     ...sessionStatus(s),

@@ -1,4 +1,4 @@
-import { db, type TranscodeSession, type Video } from '@/lib/db'
+import { db, type Prisma, type TranscodeSession, type Video } from '@/lib/db'
 import { statusOf } from '@/lib/videos/view'
 import { enqueueWebhookEvent } from './enqueue'
 
@@ -27,8 +27,10 @@ const sessionData = (s: TranscodeSession) => ({
   finishedAt: s.finishedAt?.toISOString() ?? null,
 })
 
-const videosOf = (contentHash: string) =>
-  db.video.findMany({
+type Client = Prisma.TransactionClient | typeof db
+
+const videosOf = (client: Client, contentHash: string) =>
+  client.video.findMany({
     where: { contentHash },
     include: { content: { select: { state: true, durationMs: true, width: true, height: true } } },
   })
@@ -36,13 +38,14 @@ const videosOf = (contentHash: string) =>
 /**
  * Enqueues the webhook events for a session that reached an end state: `video.ready` for every
  * video of a STORED session; `session.failed` and `video.failed` for a FAILED or CANCELLED one.
- * Other states do nothing. Call it after the final transition (the worker, or an admin cancel).
+ * Other states do nothing. The session lifecycle calls it inside the transaction of the final move
+ * (`client`), so the deliveries exist exactly when the move committed.
  */
-export async function enqueueSessionOutcome(sessionId: string): Promise<number> {
-  const session = await db.transcodeSession.findUnique({ where: { id: sessionId } })
+export async function enqueueSessionOutcome(sessionId: string, client: Client = db): Promise<number> {
+  const session = await client.transcodeSession.findUnique({ where: { id: sessionId } })
   if (!session) return 0
   const run = `${session.id}:${session.finishedAt?.getTime() ?? session.updatedAt.getTime()}`
-  const videos = await videosOf(session.contentHash)
+  const videos = await videosOf(client, session.contentHash)
   let n = 0
   if (session.state === 'STORED') {
     for (const v of videos) {
@@ -51,6 +54,7 @@ export async function enqueueSessionOutcome(sessionId: string): Promise<number> 
         event: 'video.ready',
         payload: { video: videoData(v), session: sessionData(session) },
         key: `video.ready:${v.id}:${run}`,
+        tx: client,
       })
     }
   } else if (session.state === 'FAILED' || session.state === 'CANCELLED') {
@@ -62,6 +66,7 @@ export async function enqueueSessionOutcome(sessionId: string): Promise<number> 
         event: 'session.failed',
         payload: { session: sessionData(session), contentHash: session.contentHash, videoIds },
         key: `session.failed:${ownerId}:${run}`,
+        tx: client,
       })
     }
     for (const v of videos) {
@@ -70,6 +75,7 @@ export async function enqueueSessionOutcome(sessionId: string): Promise<number> 
         event: 'video.failed',
         payload: { video: videoData(v), session: sessionData(session) },
         key: `video.failed:${v.id}:${run}`,
+        tx: client,
       })
     }
   }
@@ -94,8 +100,3 @@ export async function enqueueVideoReady(videoId: string): Promise<number> {
   })
 }
 
-/** enqueueSessionOutcome for the newest session of a content hash (for callers that know only the hash). */
-export async function enqueueContentOutcome(contentHash: string): Promise<number> {
-  const latest = await db.transcodeSession.findFirst({ where: { contentHash }, orderBy: { createdAt: 'desc' }, select: { id: true } })
-  return latest ? enqueueSessionOutcome(latest.id) : 0
-}

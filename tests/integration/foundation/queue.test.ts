@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { db, disconnectDb } from '@/lib/db'
 import { claimNextSession, releaseLease, renewLease } from '@/lib/queue/claim'
-import { transition } from '@/lib/queue/state'
+import { moveSession } from '@/lib/sessions/lifecycle'
 
 async function queueSessions(n: number): Promise<string[]> {
   const ids: string[] = []
@@ -59,10 +59,10 @@ describe('session queue', () => {
 
   it('refuses illegal moves and moves by a worker that lost the lease', async () => {
     const [id] = await queueSessions(1)
-    await expect(transition(id, 'STORED')).rejects.toThrow(/QUEUED session cannot become STORED/)
+    await expect(moveSession(id, { to: 'STORED' })).rejects.toThrow(/QUEUED session cannot become STORED/)
     await claimNextSession('w')
-    await expect(transition(id, 'RUNNING', {}, { leaseOwner: 'someone-else' })).rejects.toThrow(/no longer holds/)
-    const moved = await transition(id, 'RUNNING', {}, { leaseOwner: 'w' })
+    await expect(moveSession(id, { to: 'RUNNING', leaseOwner: 'someone-else' })).rejects.toThrow(/no longer holds/)
+    const moved = await moveSession(id, { to: 'RUNNING', leaseOwner: 'w' })
     expect(moved.state).toBe('RUNNING')
   })
 })

@@ -1,5 +1,5 @@
 import { json, route } from '@/lib/api/route'
-import { listSessions, listSessionsQuery } from '@/lib/admin/sessions'
+import { listSessions, listSessionsQuery } from '@/lib/sessions/list'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,5 +1,5 @@
 import { json, route } from '@/lib/api/route'
-import { encodingProfiles } from '@/lib/admin/sessions'
+import { encodingProfiles } from '@/lib/sessions/actions'
 
 export const dynamic = 'force-dynamic'
 

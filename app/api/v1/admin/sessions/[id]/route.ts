@@ -1,5 +1,6 @@
 import { json, route } from '@/lib/api/route'
-import { deleteSession, getSessionDetail } from '@/lib/admin/sessions'
+import { getSessionDetail } from '@/lib/admin/sessions'
+import { deleteSession } from '@/lib/sessions/actions'
 import { sessionIdParams } from '@/lib/sessions/queries'
 
 export const dynamic = 'force-dynamic'

@@ -1,5 +1,5 @@
 import { json, jsonBody, route } from '@/lib/api/route'
-import { reencodeInput, reencodeSession } from '@/lib/admin/sessions'
+import { reencodeInput, reencodeSession } from '@/lib/sessions/actions'
 import { sessionIdParams, sessionStatus } from '@/lib/sessions/queries'
 
 export const dynamic = 'force-dynamic'
