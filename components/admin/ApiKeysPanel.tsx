@@ -1,7 +1,7 @@
 'use client'
 
 import { useState } from 'react'
-import type { ApiKeyView } from '@/lib/admin/api-keys'
+import type { ApiKeyView } from '@/lib/auth/own-api-keys'
 import { api, useAdminAction, useLiveResource } from './live'
 import { Badge, Button, Card, cx, ErrorNote, formatAgo, inputClass, PageTitle, Table, td } from './ui'
 

@@ -1,30 +1,13 @@
 import { z } from 'zod'
 import { type Actor, isAdmin } from '@/lib/auth/actor'
+import { type UserView, userView, userViewOf } from '@/lib/auth/user-view'
 import { createUser, createUserInput } from '@/lib/auth/users'
 import { db, type Prisma } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { pageAfter } from '@/lib/api/pagination'
 import { idString, plainText } from '@/lib/validation/text'
 
-export { createUserInput }
-
-export const userView = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string().nullable(),
-    role: z.enum(['USER', 'ADMIN']),
-    disabled: z.boolean(),
-    createdAt: z.iso.datetime(),
-    videoCount: z.int().optional(),
-    apiKeyCount: z.int().optional(),
-  })
-  .meta({ id: 'User' })
-export type UserView = z.infer<typeof userView>
-
-export const meView = userView
-  .extend({ scopes: z.array(z.enum(['read', 'write', 'admin'])), via: z.enum(['session', 'apiKey']) })
-  .meta({ id: 'Me' })
+export { createUserInput, type UserView, userView }
 
 export const userPage = z.object({ items: z.array(userView), nextCursor: z.string().nullable() }).meta({ id: 'UserPage' })
 
@@ -47,24 +30,8 @@ export const updateUserInput = z
 
 export const userIdParams = z.object({ id: idString() })
 
-type Row = Prisma.UserGetPayload<{ include: { _count: { select: { videos: true; apiKeys: true } } } }>
-const view = (u: Omit<Row, '_count'> & { _count?: Row['_count'] }): UserView => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  role: u.role,
-  disabled: u.disabled,
-  createdAt: u.createdAt.toISOString(),
-  ...(u._count ? { videoCount: u._count.videos, apiKeyCount: u._count.apiKeys } : {}),
-})
-
 const requireAdmin = (actor: Actor) => {
   if (!isAdmin(actor)) throw new AppError('FORBIDDEN', 'Admins only.')
-}
-
-export async function getMe(actor: Actor): Promise<z.infer<typeof meView>> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId } })
-  return { ...view(user), scopes: actor.scopes, via: actor.via }
 }
 
 export async function listUsers(actor: Actor, query: ListUsersQuery) {
@@ -83,19 +50,19 @@ export async function listUsers(actor: Actor, query: ListUsersQuery) {
     include: { _count: { select: { videos: true, apiKeys: true } } },
   })
   const page = rows.slice(0, query.limit)
-  return { items: page.map(view), nextCursor: rows.length > query.limit ? page[page.length - 1].id : null }
+  return { items: page.map(userViewOf), nextCursor: rows.length > query.limit ? page[page.length - 1].id : null }
 }
 
 export async function getUser(actor: Actor, id: string): Promise<UserView> {
   requireAdmin(actor)
   const user = await db.user.findUnique({ where: { id }, include: { _count: { select: { videos: true, apiKeys: true } } } })
   if (!user) throw new AppError('NOT_FOUND', 'No such user.')
-  return view(user)
+  return userViewOf(user)
 }
 
 export async function adminCreateUser(actor: Actor, input: z.input<typeof createUserInput>): Promise<UserView> {
   requireAdmin(actor)
-  return view(await createUser(input))
+  return userViewOf(await createUser(input))
 }
 
 /** Changes role, name or the disabled flag. Admins cannot demote or disable themselves (no lock-out). */
@@ -111,5 +78,5 @@ export async function updateUser(actor: Actor, id: string, input: z.infer<typeof
     data: input,
     include: { _count: { select: { videos: true, apiKeys: true } } },
   })
-  return view(updated)
+  return userViewOf(updated)
 }

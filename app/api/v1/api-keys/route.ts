@@ -1,5 +1,5 @@
 import { json, jsonBody, route } from '@/lib/api/route'
-import { createApiKeyInput, createOwnApiKey, listApiKeysQuery, listOwnApiKeys } from '@/lib/admin/api-keys'
+import { createApiKeyInput, createOwnApiKey, listApiKeysQuery, listOwnApiKeys } from '@/lib/auth/own-api-keys'
 
 export const dynamic = 'force-dynamic'
 

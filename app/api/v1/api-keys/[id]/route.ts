@@ -1,5 +1,5 @@
 import { route } from '@/lib/api/route'
-import { apiKeyIdParams, revokeOwnApiKey } from '@/lib/admin/api-keys'
+import { apiKeyIdParams, revokeOwnApiKey } from '@/lib/auth/own-api-keys'
 
 export const dynamic = 'force-dynamic'
 

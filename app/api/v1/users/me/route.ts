@@ -1,5 +1,5 @@
 import { json, route } from '@/lib/api/route'
-import { getMe } from '@/lib/admin/users'
+import { getMe } from '@/lib/auth/user-view'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { type Actor, isAdmin } from '@/lib/auth/actor'
-import { createApiKey, createApiKeyInput, listApiKeys, revokeApiKey } from '@/lib/auth/api-keys'
 import { AppError } from '@/lib/errors'
 import { idString } from '@/lib/validation/text'
+import { type Actor, isAdmin } from './actor'
+import { createApiKey, createApiKeyInput, listApiKeys, revokeApiKey } from './api-keys'
 
-// Self-service API keys over the REST API. lib/auth/api-keys.ts owns the keys; this adds the rule
+// Self-service API keys over the REST API. api-keys.ts owns the keys; this adds the rule
 // a key may not mint a key stronger than itself (a read-only key cannot create a write key).
 
 export { createApiKeyInput }
