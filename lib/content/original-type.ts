@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises'
-import { type Demuxer, SNIFF_BYTES, sniffContainer } from '@/lib/pipeline/sniff'
+import { type Demuxer, SNIFF_BYTES, sniffContainer } from '@/lib/content/sniff'
 
 // The type an original is served with is ours, never the uploader's: what the upload claims
 // (multipart part type, tus `filetype`) could be text/html or image/svg+xml and run script on our

@@ -31,7 +31,7 @@ import type { LadderPlan } from './ladder'
 import { DASH_MANIFEST, HLS_MASTER, INIT_TEMPLATE, SEGMENT_TEMPLATE } from '@/lib/content/layout'
 import type { ProbeFacts } from './probe'
 import { forceKeyFramesExpr, minSegmentDuration } from './segments'
-import { ALLOWED_DEMUXERS, type Demuxer } from './sniff'
+import { ALLOWED_DEMUXERS, type Demuxer } from '@/lib/content/sniff'
 
 /** Input options for an untrusted file; `seekS` adds fast input seeking. */
 export function safeInputArgs(file: string, demuxer: Demuxer, opts: { seekS?: number } = {}): string[] {

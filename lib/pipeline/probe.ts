@@ -6,7 +6,7 @@ import { MediaRejected, PipelineError } from './errors'
 import { safeInputArgs } from './ffmpeg-args'
 import { findExternalReferences } from './mov-refs'
 import { runTool, TOOLS } from './process'
-import { type Demuxer, SNIFF_BYTES, sniffContainer } from './sniff'
+import { type Demuxer, SNIFF_BYTES, sniffContainer } from '@/lib/content/sniff'
 
 /** What the pipeline knows about a source after probing; stored on Content.probe. */
 export interface ProbeFacts {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MediaRejected } from '@/lib/pipeline/errors'
 import { buildProbeArgs, checkLimits, factsFromFfprobe } from '@/lib/pipeline/probe'
-import { sniffContainer } from '@/lib/pipeline/sniff'
+import { sniffContainer } from '@/lib/content/sniff'
 import { anamorphicDv, audioWithCover, facts, landscape1080, noDuration, oddNoAudio, phonePortrait, slowMotion240 } from './probe-fixtures'
 
 const limits = { maxWidth: 7680, maxHeight: 4320, maxDurationS: 14_400, maxStreams: 16, maxUploadBytes: 10 * 2 ** 30 }

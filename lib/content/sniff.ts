@@ -1,4 +1,4 @@
-import type { RejectReason } from './errors'
+import type { RejectReason } from '@/lib/pipeline/errors'
 
 /**
  * Containers we accept, named as FFmpeg demuxers. Each one only carries its own data: none can make
