@@ -3,6 +3,7 @@ import type { Pool } from 'pg'
 import type { Namespace, Server, ServerOptions, Socket } from 'socket.io'
 import { type RateLimitConfig, RateLimiter } from '@/lib/api/rate-limit'
 import { type Actor, isAdmin } from '@/lib/auth/actor'
+import { isMediaHostRequest } from '@/lib/config/media-origin'
 import { AppError } from '@/lib/errors'
 import { log as rootLog } from '@/lib/log'
 import { applyCommand, type CommandResult, ensurePersonalRoom, getRoom, personalRoomId } from '@/lib/rooms'
@@ -81,6 +82,8 @@ export const realtimeServerOptions: Partial<ServerOptions> = {
   // A playlist.load with 500 ids is ~15 KB; anything much larger is not ours.
   maxHttpBufferSize: 100_000,
   transports: ['websocket', 'polling'],
+  // The media origin serves media files only (see lib/web/media-host.ts): no socket.io there either.
+  allowRequest: (req, done) => done(null, !isMediaHostRequest(req)),
 }
 
 export const roomKey = (roomId: string) => `room:${roomId}`

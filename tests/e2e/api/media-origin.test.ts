@@ -103,6 +103,9 @@ describe('MEDIA_ORIGIN', () => {
       expect(r.headers['content-type'], pathname).toBe('application/problem+json')
       expect(r.headers['content-security-policy'], pathname).toBe("sandbox; default-src 'none'")
     }
+    const handshake = '/socket.io/?EIO=4&transport=polling'
+    expect((await get(MEDIA_HOST(), handshake)).status).toBe(403)
+    expect((await get(SITE_HOST(), handshake)).status).toBe(200)
     expect((await get(SITE_HOST(), '/api/v1/videos')).status).toBe(200)
     expect((await get(SITE_HOST(), `/api/v1/content/${pub.contentHash}/original`, { range: 'bytes=0-9' })).status).toBe(206)
   })
