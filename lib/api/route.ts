@@ -25,10 +25,11 @@ interface Options<S extends z.ZodType | undefined> {
 type Params<S> = S extends z.ZodType ? z.infer<S> : Record<string, string>
 
 /**
- * Wraps a route handler: refuses cross-site cookie-authenticated changes (403) and query values
- * holding control characters (422), resolves the actor (API key or session), applies the per-key
- * rate limit (429 with Retry-After), checks the scope, validates the path params with zod (a
- * param that fails names no resource: 404), and turns any thrown error into RFC 9457 problem+json.
+ * Wraps a route handler: refuses cross-site cookie-authenticated changes (403), resolves the actor
+ * (API key or session), applies the per-key rate limit (429 with Retry-After), checks the scope,
+ * validates the path params with zod (a param that fails names no resource: 404), and turns any
+ * thrown error into RFC 9457 problem+json. Query values with control characters never get here
+ * (the HTTP server refuses them, lib/web/request-guard.ts).
  */
 export function route<S extends z.ZodType | undefined = undefined>(
   options: Options<S>,
@@ -37,7 +38,6 @@ export function route<S extends z.ZodType | undefined = undefined>(
   return async (req: Request, context: { params: Promise<Record<string, string | string[]>> }) => {
     try {
       assertNotCrossSite(req.method, { authorization: req.headers.get('authorization'), cookie: req.headers.get('cookie') }, originHeaders(req.headers))
-      assertPlainQuery(req)
       const actor = await actorFromRequest(req)
       // A key that was sent but is unknown or revoked is an error even where anonymous calls are
       // fine: silently serving it as anonymous would hide the client's mistake.
@@ -74,18 +74,6 @@ function parseParams(schema: z.ZodType | undefined, raw: Record<string, string |
   const parsed = schema.safeParse(raw)
   if (!parsed.success) throw new AppError('NOT_FOUND', 'No such resource.')
   return parsed.data
-}
-
-/**
- * No query parameter of this API carries control characters; refusing them here keeps NUL (which
- * PostgreSQL rejects) away from every query, whatever the route's own schema says.
- */
-function assertPlainQuery(req: Request): void {
-  const errors: { path: string; message: string }[] = []
-  for (const [key, value] of new URL(req.url).searchParams) {
-    if (hasControlCharacters(key) || hasControlCharacters(value)) errors.push({ path: key, message: 'must not contain control characters' })
-  }
-  if (errors.length) throw new AppError('INVALID_INPUT', 'The request did not validate.', { errors })
 }
 
 /** Adds headers where the response allows it (a proxied fetch response has immutable headers). */

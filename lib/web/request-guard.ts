@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { assertNotCrossSite, originHeaders } from '@/lib/auth/same-origin'
+import { assertNotCrossSite, crossSiteRefusal, isSameOrigin, originHeaders } from '@/lib/auth/same-origin'
 import { env } from '@/lib/config/env'
 import { AppError, toProblem } from '@/lib/errors'
 import { hasControlCharacters } from '@/lib/validation/text'
@@ -10,27 +10,45 @@ import { REFERRER_POLICY } from './page-security'
 
 const FORWARDED_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port']
 
-/** The path of an origin-form (`/a/b?c`) or absolute-form (`http://host/a/b`) request target; null for `*` and the like. */
-function targetPath(url: string): string | null {
-  if (url.startsWith('/')) return url.replace(/[?#].*$/s, '')
+/** Path and query of an origin-form (`/a/b?c`) or absolute-form (`http://host/a/b?c`) request target; null for `*` and the like. */
+function splitTarget(url: string): { path: string; query: string } | null {
+  if (url.startsWith('/')) {
+    const [path, query = ''] = url.replace(/#.*$/s, '').split(/\?(.*)/s)
+    return { path, query }
+  }
   if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) return null
-  return new URL(url).pathname
+  const u = new URL(url)
+  return { path: u.pathname, query: u.search.slice(1) }
+}
+
+/** Query parameters holding a control character: no page, API or auth endpoint takes one (a NUL in next-auth's callbackUrl was a 500). */
+function controlCharacterParams(query: string): { path: string; message: string }[] {
+  const errors: { path: string; message: string }[] = []
+  for (const [key, value] of new URLSearchParams(query)) {
+    if (hasControlCharacters(key) || hasControlCharacters(value)) errors.push({ path: key, message: 'must not contain control characters' })
+  }
+  return errors
 }
 
 /** Why the request cannot be served, or null when it may go on. */
 export function screenRequest(req: IncomingMessage): AppError | null {
-  const path = targetPath(req.url ?? '')
-  if (path === null) return new AppError('BAD_REQUEST', 'The request target must be a path.')
+  const target = splitTarget(req.url ?? '')
+  if (target === null) return new AppError('BAD_REQUEST', 'The request target must be a path.')
   let decoded: string
   try {
-    decoded = decodeURIComponent(path)
+    decoded = decodeURIComponent(target.path)
   } catch {
     return new AppError('BAD_REQUEST', 'The path holds a malformed %-escape.')
   }
   // No route has a path with a NUL or another control character in it.
   if (hasControlCharacters(decoded)) return new AppError('NOT_FOUND', 'No such path.')
+  const badParams = controlCharacterParams(target.query)
+  if (badParams.length) return new AppError('INVALID_INPUT', 'The request did not validate.', { errors: badParams })
+  const origin = originHeaders(req.headers)
+  // Server actions serve our own pages only; Next itself answers another Origin with a 500.
+  if (req.headers['next-action'] !== undefined && !isSameOrigin(origin)) return crossSiteRefusal()
   try {
-    assertNotCrossSite(req.method ?? 'GET', req.headers, originHeaders(req.headers))
+    assertNotCrossSite(req.method ?? 'GET', req.headers, origin)
   } catch (err) {
     return err as AppError
   }

@@ -88,6 +88,8 @@ describe('cookie-authenticated changes from another site', () => {
     )
     await refused(await fetch(`${base()}/api/v1/videos`, { method: 'POST', headers: { ...foreign, 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--' }))
     await refused(await fetch(`${base()}/`, { method: 'POST', headers: { ...foreign, 'next-action': 'f'.repeat(42), 'content-type': 'text/plain' }, body: '[]' }))
+    // Without a cookie too: Next's own Origin check answered a foreign server action with a 500.
+    await refused(await fetch(`${base()}/`, { method: 'POST', headers: { origin: EVIL, 'next-action': 'f'.repeat(42), 'content-type': 'text/plain' }, body: '[]' }))
     await refused(await fetch(`${base()}/api/auth/signout`, { method: 'POST', headers: { ...foreign, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrfToken=x' }))
     // The session still works.
     expect((await fetch(`${base()}/api/v1/users/me`, { headers: { cookie } })).status).toBe(200)

@@ -88,8 +88,10 @@ describe('malformed requests answer 4xx problem+json', () => {
       const problem = await expectProblem(await fetch(`${base()}${path}`, { headers: admin.auth }), 422)
       expect((problem.errors as { path: string }[]).map((e) => e.path)).toContain(field)
     }
-    // Control characters other than NUL are refused by the same rule.
+    // Control characters other than NUL are refused by the same rule, on pages and next-auth's endpoints too.
     await expectProblem(await fetch(`${base()}/api/v1/videos?q=%1b%5b2J`), 422)
+    await expectProblem(await fetch(`${base()}/?q=%00`), 422)
+    await expectProblem(await fetch(`${base()}/api/auth/signin?callbackUrl=%00`, { redirect: 'manual' }), 422)
   })
 
   it('answers 422 for a NUL in any JSON string, and stores nothing', async () => {
@@ -162,5 +164,14 @@ describe('malformed requests answer 4xx problem+json', () => {
     })
     expect(res.status).toBeLessThan(500)
     expect(res.headers.getSetCookie().some((c) => c.includes('session-token='))).toBe(false)
+    // A NUL in the form's callbackUrl (next-auth puts it in a cookie) is no 500 either.
+    const callback = await fetch(`${base()}/api/auth/signin/credentials`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') },
+      body: new URLSearchParams({ csrfToken, callbackUrl: `/${NUL}\r\nSet-Cookie: x=1` }),
+    })
+    expect(callback.status).toBeLessThan(500)
+    expect(callback.headers.getSetCookie().some((c) => c.startsWith('x='))).toBe(false)
   })
 })
