@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { metricsHandler, observeRequest, observeSocketServer, recordBytesServed } from '@/lib/metrics'
 import { streamingConfig } from '@/lib/config/streaming'
+import { mediaCorsPolicy } from '@/lib/config/media-origin'
 import { OpenResponses } from '@/lib/streaming/admission'
 import { handleContentRequest } from '@/lib/streaming/http-server'
 import { createTusServer, tusRequestHandler } from '@/lib/uploads/tus'
@@ -12,6 +13,7 @@ import { startWebServer } from '@/lib/web/start'
 const tus = createTusServer()
 const { delivery } = streamingConfig()
 const openMediaResponses = new OpenResponses(delivery)
+const corsPolicy = mediaCorsPolicy()
 
 // Media bytes are answered here, before Next: Next's route-handler response path drops
 // Content-Length (next/dist/server/send-response.js), and players need it exact.
@@ -21,6 +23,7 @@ const serveMedia = (req: IncomingMessage, res: ServerResponse) =>
     describeOriginal,
     delivery: { idleTimeoutMs: delivery.idleTimeoutS * 1000 },
     openResponses: openMediaResponses,
+    cors: corsPolicy,
     onDone: (outcome) => {
       if (outcome === 'complete') recordBytesServed(Number(res.getHeader('content-length') ?? 0))
     },

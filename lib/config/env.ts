@@ -31,6 +31,14 @@ const hostList = z
   )
   .transform(commaList)
 
+const isOrigin = (v: string) => URL.canParse(v) && new URL(v).origin === v
+
+/** `scheme://host[:port]` exactly as browsers send it in `Origin` (a trailing slash is forgiven), comma-separated. */
+const originList = z
+  .string()
+  .transform((v) => commaList(v).map((o) => o.replace(/\/$/, '')))
+  .refine((list) => list.every(isOrigin), 'must be origins such as https://player.example.com, comma-separated')
+
 // Environment read once and checked with zod: a bad value stops start-up with one clear line.
 // Every variable the app reads is declared here (one line each, with its default); code reads
 // `env().NAME`, never `process.env`.
@@ -79,6 +87,8 @@ const schema = z.object({
     .optional(),
   /** 1: a reverse proxy in front sets X-Forwarded-Proto/-For/-Host, and only then do they count. */
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  /** Comma-separated origins whose pages may read private media (playback token in the URL, never cookies). */
+  CORS_ORIGINS: originList.prefault(''),
 })
 
 export type Env = z.infer<typeof schema> & { dataDir: string }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import type { CorsPolicy } from '@/lib/streaming/cors'
 import { env } from './env'
 
 // With MEDIA_ORIGIN set, media lives on a host of its own (as the big platforms do it): a stored
@@ -13,4 +14,14 @@ export function isMediaHostRequest(req: IncomingMessage): boolean {
   const origin = env().MEDIA_ORIGIN
   if (!origin) return false
   return (req.headers.host ?? '').toLowerCase() === new URL(origin).host
+}
+
+/**
+ * Who may read private media from another origin: the CORS_ORIGINS partners, and the site's own
+ * pages when media lives on MEDIA_ORIGIN (its player then reads it cross-origin too).
+ */
+export function mediaCorsPolicy(): CorsPolicy {
+  const e = env()
+  const site = new URL(e.NEXTAUTH_URL ?? `http://${e.HOST}:${e.PORT}`).origin
+  return { privateOrigins: e.MEDIA_ORIGIN ? [...e.CORS_ORIGINS, site] : e.CORS_ORIGINS }
 }

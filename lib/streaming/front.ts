@@ -67,7 +67,8 @@ export async function frontHeaders(answer: FrontAnswer): Promise<Record<string, 
   }
 }
 
-export async function answerForFront(res: ServerResponse, answer: FrontAnswer): Promise<void> {
-  res.writeHead(200, await frontHeaders(answer))
+/** `extraHeaders` (CORS) reach the client: the front's internal location repeats them. */
+export async function answerForFront(res: ServerResponse, answer: FrontAnswer, extraHeaders: Record<string, string> = {}): Promise<void> {
+  res.writeHead(200, { ...(await frontHeaders(answer)), ...extraHeaders })
   res.end()
 }

@@ -4,6 +4,7 @@ import { HASH_RE } from '@/lib/content/paths'
 import { toProblem } from '@/lib/errors/app-error'
 import { log } from '@/lib/log'
 import { clientAddress, type OpenResponses, RETRY_AFTER_SECONDS, refusalError } from '@/lib/streaming/admission'
+import { type CorsPolicy, corsHeadersFor, NO_PRIVATE_ORIGINS, preflightHeadersFor, withCors } from '@/lib/streaming/cors'
 import { answerForFront, cameThroughFront } from '@/lib/streaming/front'
 import { MEDIA_SECURITY_HEADERS } from '@/lib/streaming/media-headers'
 import { PARTIAL_PREFIX, resolveStoredFile } from '@/lib/streaming/paths'
@@ -34,8 +35,8 @@ export interface OriginalFacts {
   filename?: string
 }
 
-/** `'front'`: authorized for the nginx front, which sends the bytes itself. */
-export type ContentOutcome = SendOutcome | 'problem' | 'front'
+/** `'front'`: authorized for the nginx front, which sends the bytes itself; `'preflight'`: a CORS OPTIONS answered. */
+export type ContentOutcome = SendOutcome | 'problem' | 'front' | 'preflight'
 
 export interface ContentRequestOptions {
   authorize: Authorize
@@ -44,6 +45,8 @@ export interface ContentRequestOptions {
   pieceSize?: number
   /** Idle timeout and slow-write rule; defaults to `DEFAULT_DELIVERY_POLICY`. */
   delivery?: Partial<DeliveryPolicy>
+  /** Which other sites' pages may read private media (public media: any); none when absent. */
+  cors?: CorsPolicy
   /** Ceilings on open media responses sent by this process (not those the front sends); none when absent. */
   openResponses?: OpenResponses
   /** Called once the response is over, e.g. for metrics. */
@@ -51,6 +54,7 @@ export interface ContentRequestOptions {
 }
 
 const streamLog = log.child({ c: 'streaming' })
+const ALLOWED_METHODS = 'GET, HEAD, OPTIONS'
 
 function pathOf(url: string): string {
   const end = url.search(/[?#]/)
@@ -109,9 +113,14 @@ export async function handleContentRequest(
   const target = parseContentUrl(req.url ?? '')
   if (target === null) return false
   const method = req.method ?? 'GET'
+  const cors = options.cors ?? NO_PRIVATE_ORIGINS
+  if (method === 'OPTIONS') {
+    await answerPreflight(req, res, target, options, cors)
+    return true
+  }
   if (method !== 'GET' && method !== 'HEAD') {
     const problem = { type: 'about:blank', title: 'Method not allowed', status: 405, detail: 'Use GET or HEAD.' }
-    writeProblem(res, problem, { Allow: 'GET, HEAD' })
+    writeProblem(res, problem, { Allow: ALLOWED_METHODS })
     options.onDone?.('problem', target)
     return true
   }
@@ -122,14 +131,18 @@ export async function handleContentRequest(
     options.onDone?.('problem', target)
     return true
   }
+  // Known once access is decided; a 404 or 416 inside readable content is readable to the player too.
+  let corsHeaders: Record<string, string> = {}
   try {
     let file = resolveStoredFile(target.hash, target.relPath, options.dataDir)
     const authorized = await options.authorize({ hash: target.hash, token: target.token, relPath: file.relPath, req })
+    corsHeaders = corsHeadersFor(authorized, req.headers.origin, cors)
     const live = file.relPath.startsWith(PARTIAL_PREFIX)
     const original = file.relPath === ORIGINAL ? await options.describeOriginal?.(target.hash) : undefined
     if (cameThroughFront(req)) {
       const access = live ? 'live' : authorized
-      await answerForFront(res, { file, access, originalType: original?.type, filename: original?.filename, dataDir: options.dataDir })
+      const answer = { file, access, originalType: original?.type, filename: original?.filename, dataDir: options.dataDir }
+      await answerForFront(res, answer, corsHeaders)
       options.onDone?.('front', target)
       return true
     }
@@ -153,15 +166,35 @@ export async function handleContentRequest(
       return serve()
     })
     // Not inlined into the optional call: `f?.(x)` skips evaluating `x` when `f` is absent.
-    const outcome = await sendFileResponse(res, result, { ...DEFAULT_DELIVERY_POLICY, ...options.delivery })
+    const outcome = await sendFileResponse(res, { ...result, headers: withCors(result.headers, corsHeaders) }, { ...DEFAULT_DELIVERY_POLICY, ...options.delivery })
     options.onDone?.(outcome, target)
   } catch (err) {
     const problem = toProblem(err)
     if (problem.status >= 500) streamLog.error({ err, url: req.url }, 'content request failed')
-    writeProblem(res, problem)
+    writeProblem(res, problem, corsHeaders)
     options.onDone?.('problem', target)
   } finally {
     release?.()
   }
   return true
+}
+
+/** A browser asking whether a player on another site may GET this file with a Range header. */
+async function answerPreflight(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ContentUrl,
+  options: ContentRequestOptions,
+  cors: CorsPolicy,
+): Promise<void> {
+  try {
+    const file = resolveStoredFile(target.hash, target.relPath, options.dataDir)
+    const access = await options.authorize({ hash: target.hash, token: target.token, relPath: file.relPath, req })
+    res.writeHead(204, { Allow: ALLOWED_METHODS, ...preflightHeadersFor(access, req.headers.origin, cors) })
+    res.end()
+    options.onDone?.('preflight', target)
+  } catch (err) {
+    writeProblem(res, toProblem(err))
+    options.onDone?.('problem', target)
+  }
 }

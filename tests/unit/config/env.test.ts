@@ -22,7 +22,18 @@ describe('readEnv', () => {
     ['API_RATE_LIMIT_BURST', '1.5'],
     ['LOG_LEVEL', 'loud'],
     ['DATABASE_URL', 'mysql://x'],
+    ['CORS_ORIGINS', 'player.example.com'],
+    ['CORS_ORIGINS', 'https://player.example.com/embed'],
+    ['CORS_ORIGINS', 'https://a.example.com,*'],
   ])('refuses %s=%s with one line naming the variable', (name, value) => {
     expect(() => readEnv({ [name]: value })).toThrow(new RegExp(`^invalid ${name}: `))
+  })
+
+  it('reads CORS_ORIGINS as a list of origins, none by default', () => {
+    expect(readEnv({}).CORS_ORIGINS).toEqual([])
+    expect(readEnv({ CORS_ORIGINS: 'https://player.example.com/, http://127.0.0.1:8081' }).CORS_ORIGINS).toEqual([
+      'https://player.example.com',
+      'http://127.0.0.1:8081',
+    ])
   })
 })

@@ -361,7 +361,7 @@ describe('not found and refused paths', () => {
   it('refuses other methods with 405 and Allow', async () => {
     const r = await request(fileUrl('original'), { method: 'POST' })
     expect(r.status).toBe(405)
-    expect(r.headers.allow).toBe('GET, HEAD')
+    expect(r.headers.allow).toBe('GET, HEAD, OPTIONS')
     expect(r.headers['content-type']).toBe('application/problem+json')
   })
 
