@@ -11,6 +11,8 @@ declare module 'vitest' {
     adminPassword: string
     /** The web process (server.ts), for checks on its processes. */
     webPid: number
+    /** A site on another port whose pages may read private media (CORS_ORIGINS); nothing listens there until a test does. */
+    partnerOrigin: string
   }
 }
 
@@ -25,6 +27,7 @@ export default async function setup(project: TestProject) {
   await ensureAdmin(ADMIN.email, ADMIN.password)
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
+  const partnerOrigin = `http://127.0.0.1:${await freePort()}`
   const env = {
     ...process.env,
     NODE_ENV: 'production',
@@ -34,6 +37,7 @@ export default async function setup(project: TestProject) {
     LOG_LEVEL: 'warn',
     // The default webhook egress policy, plus one loopback address for the tests' receivers.
     WEBHOOK_ALLOWED_HOSTS: '127.0.0.2',
+    CORS_ORIGINS: partnerOrigin,
   } as NodeJS.ProcessEnv
   const children: ChildProcess[] = [runChild('web', 'server.ts', env), runChild('worker', 'workers/transcoder.ts', env)]
   await waitForHealth(baseUrl)
@@ -41,6 +45,7 @@ export default async function setup(project: TestProject) {
   project.provide('adminEmail', ADMIN.email)
   project.provide('adminPassword', ADMIN.password)
   project.provide('webPid', children[0].pid!)
+  project.provide('partnerOrigin', partnerOrigin)
   return async () => {
     await Promise.all(children.map((c) => stopChild(c)))
     const { disconnectDb } = await import('@/lib/db')
