@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { CorsPolicy } from '@/lib/streaming/cors'
-import { env } from './env'
+import { type Env, env } from './env'
 
 // With MEDIA_ORIGIN set, media lives on a host of its own (as the big platforms do it): a stored
 // file that a browser was tricked into rendering runs with no rights on the site, and the site's
@@ -20,8 +20,7 @@ export function isMediaHostRequest(req: IncomingMessage): boolean {
  * Who may read private media from another origin: the CORS_ORIGINS partners, and the site's own
  * pages when media lives on MEDIA_ORIGIN (its player then reads it cross-origin too).
  */
-export function mediaCorsPolicy(): CorsPolicy {
-  const e = env()
+export function mediaCorsPolicy(e: Env = env()): CorsPolicy {
   const site = new URL(e.NEXTAUTH_URL ?? `http://${e.HOST}:${e.PORT}`).origin
   return { privateOrigins: e.MEDIA_ORIGIN ? [...e.CORS_ORIGINS, site] : e.CORS_ORIGINS }
 }

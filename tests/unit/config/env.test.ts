@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readEnv } from '@/lib/config/env'
+import { mediaCorsPolicy } from '@/lib/config/media-origin'
 
 describe('readEnv', () => {
   it('fills the documented defaults for an empty environment', () => {
@@ -34,6 +35,15 @@ describe('readEnv', () => {
     expect(readEnv({ CORS_ORIGINS: 'https://player.example.com/, http://127.0.0.1:8081' }).CORS_ORIGINS).toEqual([
       'https://player.example.com',
       'http://127.0.0.1:8081',
+    ])
+  })
+
+  it("adds the site's own origin to the private CORS origins only when media lives on MEDIA_ORIGIN", () => {
+    const partners = { CORS_ORIGINS: 'https://partner.example', NEXTAUTH_URL: 'https://video.example/' }
+    expect(mediaCorsPolicy(readEnv(partners)).privateOrigins).toEqual(['https://partner.example'])
+    expect(mediaCorsPolicy(readEnv({ ...partners, MEDIA_ORIGIN: 'https://media.example.net' })).privateOrigins).toEqual([
+      'https://partner.example',
+      'https://video.example',
     ])
   })
 })
