@@ -81,6 +81,14 @@ export async function applyMove(tx: Tx, row: LockedSession, move: SessionMove): 
   return updated
 }
 
+/** The first session of new content, created in the caller's transaction (the one writing the content). */
+export async function createSession(tx: Tx, contentHash: string, eventData: Record<string, unknown>): Promise<TranscodeSession> {
+  const session = await tx.transcodeSession.create({ data: { contentHash } })
+  await recordEvent(tx, session.id, contentHash, 'SessionQueued', eventData)
+  await tx.$executeRawUnsafe(`NOTIFY ${WAKE_CHANNEL}`)
+  return session
+}
+
 /** Moves session `id` in one transaction (NOT_FOUND, or CONFLICT when the move is not allowed now). */
 export async function moveSession(id: string, move: SessionMove): Promise<TranscodeSession> {
   return db.$transaction(async (tx) => {

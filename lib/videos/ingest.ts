@@ -4,8 +4,7 @@ import { lockContentHash } from '@/lib/content/lock'
 import { sniffOriginalType } from '@/lib/content/original-type'
 import { localContentStore } from '@/lib/content/store'
 import { db } from '@/lib/db'
-import { WAKE_CHANNEL } from '@/lib/queue/channels'
-import { publishEvent } from '@/lib/queue/events'
+import { createSession } from '@/lib/sessions/lifecycle'
 import { enqueueVideoReady } from '@/lib/webhooks/events'
 import { videoMetadataInput } from './schemas'
 
@@ -41,20 +40,15 @@ export async function ingestUpload(opts: {
       // ON CONFLICT DO NOTHING: of two uploads of the same bytes, one creates the Content and its
       // session, the other sees count 0 and deduplicates.
       const { count } = await tx.content.createMany({ data: [{ hash: opts.hash, size: BigInt(opts.size), mime }], skipDuplicates: true })
-      let sessionId: string | null = null
-      if (count === 1) sessionId = (await tx.transcodeSession.create({ data: { contentHash: opts.hash } })).id
-      else await tx.content.update({ where: { hash: opts.hash }, data: { orphanedAt: null } })
+      if (count === 0) await tx.content.update({ where: { hash: opts.hash }, data: { orphanedAt: null } })
       const video = await tx.video.create({ data: { ownerId: opts.ownerId, contentHash: opts.hash, ...metadata } })
+      const sessionId = count === 1 ? (await createSession(tx, opts.hash, { videoId: video.id })).id : null
       // Bytes last: every row is written, only the commit is left to fail.
       moved = await store.importOriginal(opts.tempPath, opts.hash)
       return { videoId: video.id, contentHash: opts.hash, sessionId, deduplicated: !sessionId }
     })
     // Same bytes as content that is stored already: this video is ready at once.
     if (!result.sessionId) await enqueueVideoReady(result.videoId)
-    if (result.sessionId) {
-      await publishEvent(result.sessionId, opts.hash, 'SessionQueued', { videoId: result.videoId })
-      await db.$executeRawUnsafe(`NOTIFY ${WAKE_CHANNEL}`)
-    }
     return result
   } catch (err) {
     await rm(opts.tempPath, { force: true })

@@ -1,12 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createUser } from '@/lib/auth/users'
 import { databaseUrl } from '@/lib/config/env'
+import { tempDir } from '@/lib/content/store'
 import { db, disconnectDb } from '@/lib/db'
 import { CANCEL_CHANNEL, EVENTS_CHANNEL } from '@/lib/queue/channels'
 import { claimNextSession } from '@/lib/queue/claim'
 import { cancelRun, failRun, requeueFinished, startRun, type StoredRun, storeRun } from '@/lib/sessions/lifecycle'
+import { ingestUpload } from '@/lib/videos/ingest'
 
 // Each move of a session is one transaction: session row, content row, event row, webhook
 // deliveries and NOTIFYs all happen, or none does. Failures are injected with a constraint that
@@ -184,5 +188,32 @@ describe('a retry', () => {
     const after = await snapshot(id, hash)
     expect(after.session).toMatchObject({ state: 'QUEUED', attempt: 0, error: null })
     expect(after.content.state).toBe('PROCESSING')
+  })
+})
+
+describe('a new upload', () => {
+  async function upload() {
+    const bytes = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), randomBytes(64)])
+    const tempPath = path.join(tempDir(), `upload-${randomBytes(6).toString('hex')}`)
+    await mkdir(path.dirname(tempPath), { recursive: true })
+    await writeFile(tempPath, bytes)
+    return { ownerId, tempPath, hash: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, metadata: { title: 'New' } }
+  }
+
+  it('whose SessionQueued event cannot be written leaves no content, video or session', async () => {
+    const u = await upload()
+    await expect(refusing('SessionEvent', "type = 'SessionQueued'", () => ingestUpload(u))).rejects.toThrow()
+    expect(await db.content.count({ where: { hash: u.hash } })).toBe(0)
+    expect(await db.video.count({ where: { contentHash: u.hash } })).toBe(0)
+    expect(await db.transcodeSession.count({ where: { contentHash: u.hash } })).toBe(0)
+  })
+
+  it('queues its session with the event and a wake-up, in one go', async () => {
+    const u = await upload()
+    const result = await ingestUpload(u)
+    const events = await db.sessionEvent.findMany({ where: { sessionId: result.sessionId! } })
+    expect(events.map((e) => [e.type, e.data])).toEqual([['SessionQueued', { videoId: result.videoId }]])
+    const sent = await notificationsUpTo()
+    expect(sent.filter((n) => n.channel === EVENTS_CHANNEL).map((n) => JSON.parse(n.payload).type)).toEqual(['SessionQueued'])
   })
 })
