@@ -5,8 +5,9 @@ import { AppError, toProblem } from '@/lib/errors'
 import { hasControlCharacters } from '@/lib/validation/text'
 import { REFERRER_POLICY } from './page-security'
 
-// The first thing every request meets, before media bytes, tus, socket.io polling or Next: what
-// no handler can answer sensibly is refused here with problem+json, so none of them sees it.
+// The first thing every request meets, before media bytes, tus, metrics or Next (socket.io answers
+// its own path earlier and checks its handshake itself): what no handler can answer sensibly is
+// refused here with problem+json, so none of them sees it.
 
 const FORWARDED_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port']
 

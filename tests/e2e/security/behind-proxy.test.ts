@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUser } from '@/lib/auth/users'
-import { disconnectDb } from '@/lib/db'
+import { db, disconnectDb } from '@/lib/db'
 import { freePort } from '@/lib/db/embedded'
 import { runChild, stopChild } from '@/lib/launcher/children'
 import { base } from '../api/client'
@@ -12,6 +12,25 @@ import { signInCookie } from './http'
 // own server (no TRUST_PROXY) ignores the same header from a client.
 
 const PUBLIC_URL = 'https://reelhouse.test'
+
+/** One wrong-password sign-in claiming to come from `forwardedFor`. */
+async function failSignIn(url: string, forwardedFor: string): Promise<void> {
+  const csrf = await fetch(`${url}/api/auth/csrf`)
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string }
+  const res = await fetch(`${url}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '),
+      'x-forwarded-for': forwardedFor,
+    },
+    body: new URLSearchParams({ email: `nobody-${Date.now()}@proxy.test`, password: 'wrong-password', csrfToken, json: 'true' }),
+  })
+  expect(res.status).toBeLessThan(500)
+}
+
+const addressRows = (address: string) => db.signInThrottle.count({ where: { key: `address:${address}` } })
 
 async function waitUp(url: string): Promise<void> {
   const deadline = Date.now() + 120_000
@@ -78,6 +97,17 @@ describe('behind a TLS proxy', () => {
     expect((await create({ origin: `https://${host}`, 'x-forwarded-proto': 'https' })).status).toBe(201)
     expect((await create({ origin: `https://${host}`, 'x-forwarded-proto': 'http' })).status).toBe(403)
     expect((await create({ origin: 'https://evil.example', 'x-forwarded-proto': 'https' })).status).toBe(403)
+  })
+
+  it('counts sign-in failures against the address the proxy reports', async () => {
+    await failSignIn(proxied, '198.51.100.23')
+    expect(await addressRows('198.51.100.23')).toBe(1)
+  })
+
+  it('counts a client’s forged X-Forwarded-For against its real address without TRUST_PROXY', async () => {
+    await failSignIn(base(), '198.51.100.77')
+    expect(await addressRows('198.51.100.77')).toBe(0)
+    expect(await db.signInThrottle.count({ where: { key: { in: ['address:127.0.0.1', 'address:::ffff:127.0.0.1'] } } })).toBe(1)
   })
 
   it('ignores a client’s X-Forwarded-Proto without TRUST_PROXY', async () => {
