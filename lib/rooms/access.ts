@@ -23,8 +23,8 @@ export function canCommandRoom(actor: Actor, room: { ownerId: string }): boolean
   return room.ownerId === actor.userId || isAdmin(actor)
 }
 
-/** Videos the actor may see: public and unlisted ones, their own, or all for admins. */
+/** Videos the actor may see: processed public and unlisted ones, their own, or all for admins. */
 export function visibleVideoWhere(actor: Actor): Prisma.VideoWhereInput {
   if (isAdmin(actor)) return {}
-  return { OR: [{ visibility: { in: ['PUBLIC', 'UNLISTED'] } }, { ownerId: actor.userId }] }
+  return { OR: [{ visibility: { in: ['PUBLIC', 'UNLISTED'] }, content: { state: 'STORED' } }, { ownerId: actor.userId }] }
 }

@@ -27,12 +27,13 @@ export function statusOf(state: string): VideoStatus {
 type TokenSubject = { id: string; contentHash: string; visibility: string; tokenEpoch: number }
 
 /**
- * URL prefix of a video's content files (on MEDIA_ORIGIN when set): plain for public videos, carrying
- * a playback token otherwise.
+ * URL prefix of a video's content files (on MEDIA_ORIGIN when set): plain for public videos once
+ * their content is stored, carrying a playback token otherwise (unprocessed content is never
+ * public, see contentAccess).
  */
-export async function contentBase(video: TokenSubject, viewerId?: string): Promise<string> {
+export async function contentBase(video: TokenSubject, viewerId?: string, stored = true): Promise<string> {
   const hash = video.contentHash
-  if (video.visibility === 'PUBLIC') return mediaUrl(`/api/v1/content/${hash}`)
+  if (video.visibility === 'PUBLIC' && stored) return mediaUrl(`/api/v1/content/${hash}`)
   const token = await signPlaybackToken({ hash, videoId: video.id, epoch: video.tokenEpoch, userId: viewerId }, appPlaybackKey())
   return mediaUrl(`/api/v1/content/${hash}/t/${token}`)
 }
@@ -45,8 +46,8 @@ export async function contentBase(video: TokenSubject, viewerId?: string): Promi
 export async function playbackUrls(opts: { video: TokenSubject; status: VideoStatus; viewerId?: string; sizeBytes: number }) {
   const { status } = opts
   const hash = opts.video.contentHash
-  const base = await contentBase(opts.video, opts.viewerId)
   const ready = status === 'ready'
+  const base = await contentBase(opts.video, opts.viewerId, ready)
   const partial = !ready && status === 'processing' && (await stat(localContentStore().filePath(hash, `${PARTIAL_DIR}/${HLS_MASTER}`)).catch(() => null))
   const hls = ready ? `${base}/${HLS_MASTER}` : partial ? `${base}/${PARTIAL_DIR}/${HLS_MASTER}` : null
   return {
