@@ -13,6 +13,37 @@ const fmtPos = (ms: number | null | undefined) => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
 }
 
+/** Players report every few seconds: a playing one has moved on since, by at most one report interval. */
+const MAX_EXTRAPOLATION_MS = 5000
+const positionNow = (p: NonNullable<PlayerInfo['presence']>, now: number) =>
+  p.playing ? p.positionMs + Math.min(MAX_EXTRAPOLATION_MS, Math.max(0, now - p.receivedAt)) : p.positionMs
+
+/** Re-renders every `ms`, for readouts that move between reports. */
+function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms)
+    return () => clearInterval(t)
+  }, [ms])
+  return now
+}
+
+// Drawn, not typed: ⏮/⏭ are missing from many system fonts.
+const ICONS = {
+  play: 'M6 4.5v11l9-5.5-9-5.5Z',
+  pause: 'M5 4h3.5v12H5V4Zm6.5 0H15v12h-3.5V4Z',
+  prev: 'M4 4h2v12H4V4Zm3 6 9-6v12l-9-6Z',
+  next: 'M14 4h2v12h-2V4Zm-1 6-9 6V4l9 6Z',
+} as const
+
+function Icon({ name }: { name: keyof typeof ICONS }) {
+  return (
+    <svg aria-hidden viewBox="0 0 20 20" className="h-3.5 w-3.5 fill-current" data-icon={name}>
+      <path d={ICONS[name]} />
+    </svg>
+  )
+}
+
 /**
  * Connected players (live over the /admin socket: `players.list`, `players.update`,
  * `players.remove`; REST polling while the socket is down) and remote control: any command to a
@@ -29,6 +60,7 @@ export function PlayersPanel() {
   const [playlists, setPlaylists] = useState<{ id: string; name: string }[]>([])
   const [playlistId, setPlaylistId] = useState('')
   const [videoIds, setVideoIds] = useState('')
+  const now = useNow(1000)
 
   const replaceAll = useCallback((list: PlayerInfo[]) => setPlayers(new Map(list.map((p) => [p.socketId, p]))), [])
 
@@ -130,7 +162,7 @@ export function PlayersPanel() {
                 </td>
                 <td className={cx(td, 'max-w-32 truncate font-mono text-[11px]')}>{pr?.videoId ?? '—'}</td>
                 <td className={cx(td, 'tabular-nums')}>
-                  {fmtPos(pr?.positionMs)} {pr && <Badge value={pr.playing ? 'RUNNING' : 'QUEUED'} label={pr.playing ? 'playing' : 'paused'} />}
+                  <span data-testid="player-position">{pr ? fmtPos(positionNow(pr, now)) : '—'}</span> {pr && <Badge value={pr.playing ? 'RUNNING' : 'QUEUED'} label={pr.playing ? 'playing' : 'paused'} />}
                 </td>
                 <td className={cx(td, 'w-40')}>
                   {pr ? (
@@ -172,11 +204,17 @@ export function PlayersPanel() {
               </label>
               <div className="flex flex-wrap gap-2">
                 <Button tone="primary" onClick={() => send({ type: 'play' })}>
-                  ▶ Play
+                  <Icon name="play" /> Play
                 </Button>
-                <Button onClick={() => send({ type: 'pause' })}>❚❚ Pause</Button>
-                <Button onClick={() => send({ type: 'prev' })}>⏮ Prev</Button>
-                <Button onClick={() => send({ type: 'next' })}>Next ⏭</Button>
+                <Button onClick={() => send({ type: 'pause' })}>
+                  <Icon name="pause" /> Pause
+                </Button>
+                <Button onClick={() => send({ type: 'prev' })}>
+                  <Icon name="prev" /> Prev
+                </Button>
+                <Button onClick={() => send({ type: 'next' })}>
+                  Next <Icon name="next" />
+                </Button>
               </div>
               <form
                 className="flex items-end gap-2"

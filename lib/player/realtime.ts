@@ -10,12 +10,17 @@ import { expose } from './debug'
 // each open player joins so an admin can address it, directives applied to the media, and the
 // presence the player reports. Media code never waits on it and it never waits on media.
 
-let shared: { socket: Socket; refs: number } | null = null
+let shared: { socket: Socket; refs: number; closing: ReturnType<typeof setTimeout> | null } | null = null
+
+/** How long the socket outlives its last user: the next player (another video in the modal) takes it over, so the connection and the admin's row stay. */
+const RELEASE_GRACE_MS = 3000
 
 /** The page's /player socket (signed-in users only); call release() when done. */
 export function acquirePlayerSocket(): { socket: Socket; release: () => void } {
-  if (!shared) shared = { socket: connectPlayerSocket(undefined, { reconnectionDelayMax: 10_000 }), refs: 0 }
+  if (!shared) shared = { socket: connectPlayerSocket(undefined, { reconnectionDelayMax: 10_000 }), refs: 0, closing: null }
   const entry = shared
+  if (entry.closing) clearTimeout(entry.closing)
+  entry.closing = null
   entry.refs++
   let released = false
   return {
@@ -23,10 +28,12 @@ export function acquirePlayerSocket(): { socket: Socket; release: () => void } {
     release: () => {
       if (released) return
       released = true
-      if (--entry.refs === 0) {
+      if (--entry.refs > 0) return
+      entry.closing = setTimeout(() => {
+        if (entry.refs > 0) return
         entry.socket.disconnect()
         if (shared === entry) shared = null
-      }
+      }, RELEASE_GRACE_MS)
     },
   }
 }
@@ -59,11 +66,16 @@ export interface CommandTarget {
   open(videoId: string, positionSec: number, playing: boolean): void
 }
 
+/** Commands that put the player at the room's position; the others (play, pause, sync) keep where the viewer is. */
+const POSITIONING = new Set<PlaybackDirective['type']>(['seek', 'next', 'prev', 'select', 'playlist.load'])
+
 /**
- * Applies one directive to the player. A 'sync' naming another video is ignored (a personal
- * room remembers the last video it was told about; opening a new one must not bounce back),
- * while explicit commands that name another video open it. A room with no video (a fresh
- * personal room) commands whatever this player shows; its sync on joining changes nothing.
+ * Applies one directive to a player bound to its personal room. The viewer moves through the
+ * video on their own, so the room's position is stale: only commands that name a position (seek,
+ * and the ones that open a video) move the player; play and pause keep its position. A 'sync'
+ * naming another video is ignored (a personal room remembers the last video it was told about;
+ * opening a new one must not bounce back), while explicit commands that name another video open
+ * it. A room with no video (a fresh personal room) commands whatever this player shows.
  */
 export function applyDirective(d: PlaybackDirective, target: CommandTarget, now = Date.now()): void {
   const playing = d.state.playing
@@ -73,19 +85,30 @@ export function applyDirective(d: PlaybackDirective, target: CommandTarget, now 
     if (d.type !== 'sync') target.open(d.videoId, positionMs / 1000, playing)
     return
   }
-  if (!d.videoId && d.type === 'sync') return
-  const fix = driftCorrection(target.currentTime() * 1000, positionMs)
-  if (fix !== null || d.type === 'seek') target.seek(positionMs / 1000)
+  if (d.type === 'sync') return
+  if (POSITIONING.has(d.type) && (d.type === 'seek' || driftCorrection(target.currentTime() * 1000, positionMs) !== null)) target.seek(positionMs / 1000)
   if (playing && !target.playing()) target.play()
   if (!playing && target.playing()) target.pause()
 }
+
+/** Long enough for play()/pause()/a seek to settle in the media element. */
+const PRESENCE_AFTER_COMMAND_MS = 250
 
 /** Joins this tab's personal room, applies its directives and reports presence. Returns the unbind function. */
 export function bindCommands(target: CommandTarget): () => void {
   const { socket, release } = acquirePlayerSocket()
   const manager = new CommandsManager({ socket, clientId: tabClientId() })
   let roomId: string | null = null
-  manager.onCommand((d) => applyDirective(d, target))
+  // The admin's table shows what the player reports: report as soon as a command has taken effect.
+  let reportTimer: ReturnType<typeof setTimeout> | null = null
+  const reportSoon = () => {
+    if (reportTimer) clearTimeout(reportTimer)
+    reportTimer = setTimeout(() => manager.reportPresence(), PRESENCE_AFTER_COMMAND_MS)
+  }
+  manager.onCommand((d) => {
+    applyDirective(d, target)
+    reportSoon()
+  })
   const unexpose = expose('commands', {
     manager,
     get roomId() {
@@ -110,6 +133,7 @@ export function bindCommands(target: CommandTarget): () => void {
       .joinPersonal()
       .then((state) => {
         roomId = state.id
+        manager.reportPresence()
       })
       .catch(() => {
         // No command layer on this server (yet), or not signed in: playback does not need it.
@@ -120,6 +144,7 @@ export function bindCommands(target: CommandTarget): () => void {
   return () => {
     if (closed) return
     closed = true
+    if (reportTimer) clearTimeout(reportTimer)
     socket.off('connect', join)
     if (roomId) void manager.leave(roomId).catch(() => undefined)
     manager.close()

@@ -305,6 +305,11 @@ export class CommandsManager {
     }
   }
 
+  /** Reports presence now (after a command took effect), besides the regular interval. */
+  reportPresence(): void {
+    this.sendPresence()
+  }
+
   private sendPresence(): void {
     if (!this.presenceProvider || !this.socket.connected) return
     let reports: PresenceReport | PresenceReport[] | null

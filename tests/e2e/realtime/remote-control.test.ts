@@ -32,13 +32,45 @@ describe('remote control from the admin players panel', () => {
     await disconnectDb()
   })
 
+  const positionCell = (row: ReturnType<Page['locator']>) =>
+    row.getByTestId('player-position').textContent().then((t) => {
+      const m = /^(\d+):(\d\d)$/.exec(t?.trim() ?? '')
+      return m ? Number(m[1]) * 60 + Number(m[2]) : null
+    })
+
+  it('a pause on a fresh player keeps its position, and the table shows where it is (issue 13, bug 1)', async () => {
+    await viewer.goto(`${inject('baseUrl')}/videos/${ids[0]}`)
+    await viewer.getByTestId('video-modal').waitFor()
+    await expectAdvancing(viewer, 4, 20_000)
+
+    await admin.goto(`${inject('baseUrl')}/admin/players`)
+    const row = admin.getByTestId('players-table').locator('tr', { hasText: viewerEmail }).last()
+    await row.waitFor({ timeout: 15_000 })
+    await row.getByRole('button', { name: 'Control' }).click()
+    const panel = admin.getByTestId('remote-control')
+    // The transport buttons are drawn icons, not glyphs a font may lack.
+    for (const name of [/Play/, /Pause/, /Prev/, /Next/]) {
+      const button = panel.getByRole('button', { name })
+      expect(await button.locator('svg').count()).toBe(1)
+      expect(await button.textContent()).not.toMatch(/[⏮⏭▶❚]/)
+    }
+    await panel.getByRole('button', { name: /Pause/ }).click()
+    const paused = await until(() => media(viewer), (m) => !!m?.paused, 5000, 'the pause from the panel')
+    expect(paused!.t, 'paused where it was, not rewound').toBeGreaterThan(3.5)
+    // The table follows within a moment: the paused position, not a stale one.
+    const shown = async () => ({ at: await positionCell(row), paused: (await row.textContent())?.includes('paused') })
+    await until(shown, (s) => !!s.paused && s.at !== null && Math.abs(s.at - Math.floor(paused!.t)) <= 1, 5000, 'the paused position in the table')
+    await panel.getByRole('button', { name: /Play/ }).click()
+    await expectAdvancing(viewer, paused!.t)
+  })
+
   it('plays, pauses, seeks and skips to the next video on command', async () => {
     await viewer.goto(`${inject('baseUrl')}/videos/${ids[0]}`)
     await viewer.getByTestId('video-modal').waitFor()
     await expectAdvancing(viewer)
 
     await admin.goto(`${inject('baseUrl')}/admin/players`)
-    const row = admin.getByTestId('players-table').locator('tr', { hasText: viewerEmail })
+    const row = admin.getByTestId('players-table').locator('tr', { hasText: viewerEmail }).last()
     await row.waitFor({ timeout: 15_000 })
     await row.getByRole('button', { name: 'Control' }).click()
     const panel = admin.getByTestId('remote-control')
@@ -59,6 +91,9 @@ describe('remote control from the admin players panel', () => {
     await panel.getByRole('button', { name: /Next/ }).click()
     await viewer.waitForURL(`**/videos/${ids[1]}`, { timeout: 10_000 })
     await expectAdvancing(viewer)
+    // The same row (the socket outlives the switch) reports the new video and a position.
+    await until(() => row.textContent(), (t) => !!t?.includes(ids[1]), 10_000, 'the next video in the table')
+    expect(await positionCell(row)).not.toBeNull()
     const room = await db.room.findFirst({ where: { owner: { email: viewerEmail }, personal: true }, orderBy: { updatedAt: 'desc' } })
     expect(room?.currentIndex).toBe(1)
   })

@@ -32,13 +32,20 @@ function directive(type: PlaybackDirective['type'], videoId: string | null, posi
 }
 
 describe('applying command directives to the player', () => {
-  it('play/pause/seek on the same video, correcting drift beyond the tolerance', () => {
+  it('play and pause keep the position the viewer is at; seek moves it', () => {
     const a = target('v1', 0, false)
     applyDirective(directive('play', 'v1', 10_000, true), a.t, 1000)
-    expect(a.calls).toEqual(['seek 10', 'play'])
+    expect(a.calls).toEqual(['play'])
     const b = target('v1', 10.1, true)
     applyDirective(directive('pause', 'v1', 10_000, false), b.t, 1000)
     expect(b.calls).toEqual(['pause'])
+    // A fresh personal room still says 0:00 while the viewer is at 12 s: a pause must not rewind.
+    const fresh = target('v1', 12, true)
+    applyDirective(directive('pause', null, 0, false), fresh.t, 1000)
+    expect(fresh.calls).toEqual(['pause'])
+    const again = target('v1', 12, true)
+    applyDirective(directive('pause', 'v1', 0, false), again.t, 1000)
+    expect(again.calls).toEqual(['pause'])
     const c = target('v1', 3, true)
     applyDirective(directive('seek', 'v1', 3_000, true), c.t, 1000)
     expect(c.calls).toEqual(['seek 3'])
@@ -57,6 +64,10 @@ describe('applying command directives to the player', () => {
     const b = target('v1')
     applyDirective(directive('sync', 'v2', 0, true), b.t, 1000)
     expect(b.calls).toEqual([])
+    // Joining a room that last played this video somewhere else leaves the viewer where they are.
+    const c = target('v1', 30, true)
+    applyDirective(directive('sync', 'v1', 5_000, false), c.t, 1000)
+    expect(c.calls).toEqual([])
   })
 
   it('a room without a video commands the video on screen; its join sync changes nothing', () => {
