@@ -24,6 +24,8 @@ interface Item {
   error: string | null
   /** Retrying after a network error (tus retries by itself; this is what the viewer sees meanwhile). */
   reconnecting: boolean
+  /** The server refused the file itself (type, size, rights): resuming cannot help. */
+  refused: boolean
   videoId: string | null
 }
 
@@ -62,6 +64,7 @@ export function Uploader() {
         speed: 0,
         error: ok ? null : `“${file.name}” is not a video file.`,
         reconnecting: false,
+        refused: false,
         videoId: null,
       }
     })
@@ -126,7 +129,13 @@ export function Uploader() {
         onError: (err) => {
           const detailed = err as DetailedError
           const res = detailed.originalResponse ?? null
-          update(key, { phase: 'error', reconnecting: false, error: uploadErrorMessage(res ? res.getStatus() : null, res ? res.getBody() : null, err.message) })
+          const status = res ? res.getStatus() : null
+          update(key, {
+            phase: 'error',
+            reconnecting: false,
+            refused: status !== null && FINAL_STATUSES.has(status),
+            error: uploadErrorMessage(status, res ? res.getBody() : null, err.message),
+          })
         },
       })
       uploads.current.set(key, upload)
@@ -150,6 +159,8 @@ export function Uploader() {
     const upload = uploads.current.get(key)
     uploads.current.delete(key)
     const item = itemsRef.current.find((i) => i.key === key)
+    // Only reachable for a finished upload once processing failed: the video is of no use to anyone.
+    if (item?.phase === 'done' && item.videoId) void fetch(`/api/v1/videos/${encodeURIComponent(item.videoId)}`, { method: 'DELETE' }).catch(() => undefined)
     // Cancelling an unfinished upload also deletes its partial bytes on the server.
     if (upload && item && item.phase !== 'done') void upload.abort(true).catch(() => undefined)
     if (item?.preview) URL.revokeObjectURL(item.preview)
@@ -356,7 +367,7 @@ function UploadRow({
             {item.error}
           </p>
         )}
-        {item.phase === 'done' && item.videoId && <Processing videoId={item.videoId} title={item.title} />}
+        {item.phase === 'done' && item.videoId && <Processing videoId={item.videoId} title={item.title} onRemove={onRemove} />}
 
         <div className="flex flex-wrap gap-2">
           {item.phase === 'staged' && (
@@ -369,14 +380,14 @@ function UploadRow({
               Pause
             </button>
           )}
-          {(item.phase === 'paused' || item.phase === 'error') && (
+          {(item.phase === 'paused' || (item.phase === 'error' && !item.refused)) && (
             <button type="button" onClick={onStart} className={`${button} bg-rose-600 text-white hover:bg-rose-500`}>
               Resume
             </button>
           )}
           {item.phase !== 'done' && item.phase !== 'finishing' && (
             <button type="button" onClick={onRemove} className={`${button} text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800`}>
-              {item.phase === 'staged' || item.phase === 'invalid' ? 'Remove' : 'Cancel'}
+              {item.phase === 'staged' || item.phase === 'invalid' || item.refused ? 'Remove' : 'Cancel'}
             </button>
           )}
         </div>
@@ -385,10 +396,14 @@ function UploadRow({
   )
 }
 
-/** After the upload: the transcode's live progress and the way to the video. */
-function Processing({ videoId, title }: { videoId: string; title: string }) {
+/**
+ * After the upload: the transcode's live progress and the way to the video. The original is only
+ * offered once the worker accepted the file (its encode is under way); a failed one can be removed.
+ */
+function Processing({ videoId, title, onRemove }: { videoId: string; title: string; onRemove: () => void }) {
   const live = useVideoStatus(videoId, { status: 'processing' }, { live: true })
   const pct = Math.round(live.progress * 100)
+  const accepted = live.status === 'ready' || (live.status === 'processing' && live.progress > 0)
   return (
     <div className="flex flex-col gap-2 rounded-xl bg-zinc-50 p-3 dark:bg-zinc-950" data-testid="processing" data-status={live.status}>
       {live.status === 'processing' && (
@@ -404,7 +419,7 @@ function Processing({ videoId, title }: { videoId: string; title: string }) {
             <div className="h-full bg-amber-500 transition-[width] duration-700" style={{ width: `${pct}%` }} />
           </div>
           <p className="text-xs text-zinc-500" aria-live="polite">
-            Uploaded · processing {pct}% — you can watch the original already.
+            {accepted ? `Uploaded · processing ${pct}% — you can watch the original already.` : 'Uploaded · checking the file…'}
           </p>
         </>
       )}
@@ -414,10 +429,17 @@ function Processing({ videoId, title }: { videoId: string; title: string }) {
           Processing failed: {live.view?.error ?? 'unknown reason'}
         </p>
       )}
-      <p className="flex gap-4 text-sm">
-        <Link href={`/videos/${videoId}`} scroll={false} onClick={markOpen} className="font-medium text-rose-600 hover:underline dark:text-rose-400">
-          Open video
-        </Link>
+      <p className="flex flex-wrap items-center gap-4 text-sm">
+        {accepted && (
+          <Link href={`/videos/${videoId}`} scroll={false} onClick={markOpen} className="font-medium text-rose-600 hover:underline dark:text-rose-400">
+            Open video
+          </Link>
+        )}
+        {live.status === 'failed' && (
+          <button type="button" onClick={onRemove} className="rounded-full border border-zinc-300 px-3 py-1 font-medium hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-500 dark:border-zinc-700 dark:hover:bg-zinc-800">
+            Remove
+          </button>
+        )}
         <Link href="/me/videos" className="text-zinc-600 hover:underline dark:text-zinc-300">
           My videos
         </Link>
