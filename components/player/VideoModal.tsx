@@ -110,7 +110,8 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
       className="fixed inset-0 z-50 overflow-y-auto bg-black/80 backdrop-blur-sm"
       data-testid="video-modal"
       onMouseDown={(e) => {
-        if (e.target === e.currentTarget) close()
+        // Anywhere outside the dialog is backdrop, the centring wrapper included.
+        if (e.button === 0 && !dialogRef.current?.contains(e.target as Node)) close()
       }}
     >
       <div className="flex min-h-full items-start justify-center p-0 sm:items-center sm:p-6">
