@@ -24,8 +24,8 @@ const serveMedia = (req: IncomingMessage, res: ServerResponse) =>
     delivery: { idleTimeoutMs: delivery.idleTimeoutS * 1000 },
     openResponses: openMediaResponses,
     cors: corsPolicy,
-    onDone: (outcome) => {
-      if (outcome === 'complete') recordBytesServed(Number(res.getHeader('content-length') ?? 0))
+    onDone: (outcome, _target, bodyBytes) => {
+      if (outcome === 'complete') recordBytesServed(bodyBytes)
     },
   })
 

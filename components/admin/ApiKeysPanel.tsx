@@ -2,6 +2,7 @@
 
 import { useState } from 'react'
 import type { ApiKeyView } from '@/lib/auth/own-api-keys'
+import { OwnerName } from './OwnerName'
 import { api, useAdminAction, useLiveResource } from './live'
 import { Badge, Button, Card, cx, ErrorNote, formatAgo, inputClass, PageTitle, Table, td } from './ui'
 
@@ -33,7 +34,7 @@ export function ApiKeysPanel() {
     <div data-testid="admin-api-keys">
       <PageTitle>API keys</PageTitle>
       <ErrorNote error={error ?? actionError} />
-      <div className="grid gap-5 xl:grid-cols-[1fr_22rem]">
+      <div className="grid gap-5 2xl:grid-cols-[1fr_22rem]">
         <Table head={['Name', 'Key', 'Scopes', 'Owner', 'Last used', 'Created', '']}>
           {data?.items.map((k) => (
             <tr key={k.id} className={cx(k.revokedAt && 'opacity-60')} data-key-id={k.id}>
@@ -46,7 +47,9 @@ export function ApiKeysPanel() {
                   ))}
                 </span>
               </td>
-              <td className={cx(td, 'font-mono text-[11px] text-zinc-500')}>{k.userId}</td>
+              <td className={cx(td, 'text-xs text-zinc-600 dark:text-zinc-300')}>
+                <OwnerName id={k.userId} />
+              </td>
               <td className={cx(td, 'text-xs text-zinc-500')} data-testid="key-last-used">
                 {k.lastUsedAt ? formatAgo(k.lastUsedAt) : 'never'}
               </td>

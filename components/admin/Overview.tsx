@@ -70,11 +70,18 @@ export function Overview() {
             />
             <Stat
               testId="stat-disk"
-              label="Disk free"
-              value={data.disk ? formatBytes(data.disk.freeBytes) : '—'}
-              sub={data.disk ? `of ${formatBytes(data.disk.totalBytes)}` : 'unknown'}
+              label="Disk used"
+              value={data.disk ? formatBytes(data.disk.usedBytes) : '—'}
+              sub={data.disk ? `${formatBytes(data.disk.freeBytes)} free` : 'unknown'}
             >
-              {data.disk && <ProgressBar value={1 - data.disk.freeBytes / Math.max(1, data.disk.totalBytes)} label="Disk used" tone={data.alerts.some((a) => a.kind === 'disk_low') ? 'red' : 'blue'} />}
+              {data.disk && (
+                // The share df shows: used of what is usable (the blocks reserved for root count in neither).
+                <ProgressBar
+                  value={data.disk.usedBytes / Math.max(1, data.disk.usedBytes + data.disk.freeBytes)}
+                  label="Disk used"
+                  tone={data.alerts.some((a) => a.kind === 'disk_low') ? 'red' : 'blue'}
+                />
+              )}
             </Stat>
           </div>
 

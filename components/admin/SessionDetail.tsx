@@ -4,6 +4,7 @@ import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useEffect, useRef, useState } from 'react'
 import type { getSessionDetail } from '@/lib/admin/sessions'
+import { eventDetails } from './event-details'
 import { api, useLiveResource } from './live'
 import { Badge, Button, Card, cx, ErrorNote, formatAgo, formatBytes, formatDuration, inputClass, LiveDot, ProgressBar, stateTone } from './ui'
 
@@ -221,7 +222,16 @@ export function SessionDetail({ id }: { id: string }) {
                 <span className={cx('mt-1.5 h-2 w-2 rounded-full', EVENT_TONE[e.type] ?? 'bg-blue-400')} aria-hidden />
                 <span>
                   <span className="font-medium">{e.type}</span>
-                  {Object.keys(e.data).length > 0 && <span className="ml-2 break-all font-mono text-[11px] text-zinc-500">{summarize(e.data)}</span>}
+                  {Object.keys(e.data).length > 0 && (
+                    <dl className="mt-0.5 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-zinc-500" data-testid="event-details">
+                      {eventDetails(e.data).map((d) => (
+                        <div key={d.label} className="flex gap-1">
+                          <dt>{d.label}</dt>
+                          <dd className="font-medium break-all text-zinc-700 tabular-nums dark:text-zinc-300">{d.value}</dd>
+                        </div>
+                      ))}
+                    </dl>
+                  )}
                 </span>
                 <time className="text-xs whitespace-nowrap text-zinc-500" dateTime={e.createdAt} title={e.createdAt}>
                   {new Date(e.createdAt).toLocaleTimeString()}
@@ -231,19 +241,21 @@ export function SessionDetail({ id }: { id: string }) {
             {data.events.length === 0 && <li className="text-zinc-500">No events yet.</li>}
           </ol>
         </Card>
-        <LogTail id={id} active={active} />
+        <LogTail id={id} active={active} state={s.state} />
       </div>
     </div>
   )
 }
 
-function summarize(data: Record<string, unknown>): string {
-  const text = JSON.stringify(data)
-  return text.length > 160 ? `${text.slice(0, 160)}…` : text
+/** What an empty log means depends on where the session is: the encoder writes its log when it ends. */
+function emptyLogText(state: string): string {
+  if (state === 'QUEUED') return 'No log yet: the session waits for a worker.'
+  if (state === 'STARTING' || state === 'RUNNING') return 'FFmpeg is running: its log is written when this attempt ends.'
+  return 'No log: FFmpeg has not run for this content.'
 }
 
 /** The last 16 KB of the FFmpeg log, refreshed every few seconds while the session runs. */
-function LogTail({ id, active }: { id: string; active: boolean }) {
+function LogTail({ id, active, state }: { id: string; active: boolean; state: string }) {
   const [text, setText] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const pre = useRef<HTMLPreElement>(null)
@@ -275,7 +287,7 @@ function LogTail({ id, active }: { id: string; active: boolean }) {
     <Card title="FFmpeg log (tail)" testId="session-log" actions={<a className="text-xs text-rose-600 hover:underline" href={`/api/v1/sessions/${id}/logs?bytes=1048576`} target="_blank" rel="noreferrer">Full log</a>}>
       <ErrorNote error={error} />
       <pre ref={pre} className="max-h-[28rem] overflow-auto rounded-md bg-zinc-950 p-3 font-mono text-[11px] leading-relaxed text-zinc-200">
-        {text === null ? 'Loading…' : text || 'No log yet: FFmpeg has not run for this content.'}
+        {text === null ? 'Loading…' : text || emptyLogText(state)}
       </pre>
     </Card>
   )

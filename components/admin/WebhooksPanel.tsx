@@ -2,6 +2,7 @@
 
 import { useState } from 'react'
 import type { DeliveryView, WebhookView } from '@/lib/webhooks/schemas'
+import { OwnerName } from './OwnerName'
 import { api, useAdminAction, useLiveResource } from './live'
 import { Badge, Button, Card, cx, ErrorNote, formatAgo, inputClass, PageTitle, Table, td } from './ui'
 
@@ -30,22 +31,24 @@ export function WebhooksPanel() {
     <div data-testid="admin-webhooks">
       <PageTitle>Webhooks</PageTitle>
       <ErrorNote error={error ?? actionError} />
-      <div className="grid gap-5 xl:grid-cols-[1fr_22rem]">
+      <div className="grid gap-5 2xl:grid-cols-[1fr_22rem]">
         <div className="space-y-5">
           <Table head={['Endpoint', 'Events', 'Owner', 'Created', '']} empty={data && data.items.length === 0 ? <p className="p-6 text-center text-sm text-zinc-500">No endpoints yet.</p> : null}>
             {data?.items.map((w) => (
               <tr key={w.id} className={cx(current?.id === w.id && 'bg-rose-50/60 dark:bg-rose-950/30')}>
-                <td className={cx(td, 'max-w-72')}>
+                <td className={cx(td, 'max-w-64')}>
                   <button type="button" className="block max-w-full truncate text-left font-medium hover:underline" title={w.url} onClick={() => setSelected(w.id)}>
                     {w.url}
                   </button>
                   <span className="font-mono text-[11px] text-zinc-500">{w.secretHint}</span>
                 </td>
-                <td className={cx(td, 'text-xs')}>{w.events.join(', ')}</td>
-                <td className={cx(td, 'font-mono text-[11px] text-zinc-500')}>{w.ownerId}</td>
+                <td className={cx(td, 'max-w-48 text-xs')}>{w.events.join(', ')}</td>
+                <td className={cx(td, 'text-xs text-zinc-600 dark:text-zinc-300')}>
+                  <OwnerName id={w.ownerId} />
+                </td>
                 <td className={cx(td, 'text-xs text-zinc-500')}>{formatAgo(w.createdAt)}</td>
-                <td className={cx(td, 'text-right whitespace-nowrap')}>
-                  <span className="flex justify-end gap-1">
+                <td className={cx(td, 'text-right')}>
+                  <span className="flex flex-wrap justify-end gap-1">
                     <Button onClick={() => void patch(w, { active: !w.active })}>{w.active ? 'Pause' : 'Resume'}</Button>
                     <Button onClick={() => void patch(w, { rotateSecret: true })}>Rotate secret</Button>
                     <Button tone="danger" onClick={() => void remove(w)}>

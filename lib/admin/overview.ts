@@ -76,7 +76,13 @@ export const overviewSchema = z
       list: z.array(playerSummary),
     }),
     sockets: z.record(z.string(), z.int()),
-    disk: z.object({ freeBytes: z.number(), totalBytes: z.number() }).nullable(),
+    disk: z
+      .object({
+        freeBytes: z.number().meta({ description: 'Available to the app (what df calls Avail).' }),
+        usedBytes: z.number(),
+        totalBytes: z.number().meta({ description: 'Size of the file system, blocks reserved for root included.' }),
+      })
+      .nullable(),
     failures: z.object({ recent: z.int(), baseline: z.int() }),
     throughput: z
       .array(z.object({ start: z.iso.datetime(), stored: z.int(), failed: z.int() }))
@@ -113,10 +119,10 @@ export async function listWorkers(): Promise<WorkerView[]> {
   return rows.map((w) => workerToView(w, now)).sort((a, b) => Number(b.live) - Number(a.live))
 }
 
-async function disk(): Promise<{ freeBytes: number; totalBytes: number } | null> {
+async function disk(): Promise<{ freeBytes: number; usedBytes: number; totalBytes: number } | null> {
   try {
     const s = await statfs(env().dataDir)
-    return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize }
+    return { freeBytes: s.bavail * s.bsize, usedBytes: (s.blocks - s.bfree) * s.bsize, totalBytes: s.blocks * s.bsize }
   } catch {
     return null
   }

@@ -1,6 +1,7 @@
 import os from 'node:os'
 import { db } from '@/lib/db'
 import { SESSION_POLICY } from './policy'
+import { TreeCpuMeter } from './process-cpu'
 
 export interface WorkerBeat {
   currentSessionId: string | null
@@ -16,25 +17,16 @@ export async function registerWorker(id: string): Promise<void> {
   })
 }
 
-let lastCpu = process.cpuUsage()
-let lastAt = process.hrtime.bigint()
+/** The worker process plus its FFmpeg children, since the previous beat. */
+const cpu = new TreeCpuMeter()
 
-/** CPU use of this process since the previous beat, in percent of one core. */
-function cpuPercent(): number {
-  const now = process.hrtime.bigint()
-  const cpu = process.cpuUsage(lastCpu)
-  const elapsedUs = Number(now - lastAt) / 1000
-  lastCpu = process.cpuUsage()
-  lastAt = now
-  return elapsedUs > 0 ? Math.round(((cpu.user + cpu.system) / elapsedUs) * 1000) / 10 : 0
-}
-
-export async function heartbeat(id: string, beat: WorkerBeat, childCpu = 0): Promise<void> {
+export async function heartbeat(id: string, beat: WorkerBeat): Promise<void> {
+  const cpuPercent = await cpu.sample()
   await db.worker.update({
     where: { id },
     data: {
       heartbeatAt: new Date(),
-      cpu: cpuPercent() + childCpu,
+      cpu: cpuPercent,
       rss: BigInt(process.memoryUsage().rss),
       currentSessionId: beat.currentSessionId,
       breakerOpen: beat.breakerOpen ?? false,

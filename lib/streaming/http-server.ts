@@ -49,8 +49,8 @@ export interface ContentRequestOptions {
   cors?: CorsPolicy
   /** Ceilings on open media responses sent by this process (not those the front sends); none when absent. */
   openResponses?: OpenResponses
-  /** Called once the response is over, e.g. for metrics. */
-  onDone?: (outcome: ContentOutcome, target: ContentUrl) => void
+  /** Called once the response is over, e.g. for metrics, with the body bytes a complete response carried. */
+  onDone?: (outcome: ContentOutcome, target: ContentUrl, bodyBytes: number) => void
 }
 
 const streamLog = log.child({ c: 'streaming' })
@@ -121,14 +121,14 @@ export async function handleContentRequest(
   if (method !== 'GET' && method !== 'HEAD') {
     const problem = { type: 'about:blank', title: 'Method not allowed', status: 405, detail: 'Use GET or HEAD.' }
     writeProblem(res, problem, { Allow: ALLOWED_METHODS })
-    options.onDone?.('problem', target)
+    options.onDone?.('problem', target, 0)
     return true
   }
   // Behind the front nginx holds the client's connection and sends the bytes: only our own count.
   const release = cameThroughFront(req) ? undefined : options.openResponses?.admit(clientAddress(req.socket.remoteAddress))
   if (typeof release === 'string') {
     writeProblem(res, toProblem(refusalError(release)), { 'Retry-After': String(RETRY_AFTER_SECONDS) })
-    options.onDone?.('problem', target)
+    options.onDone?.('problem', target, 0)
     return true
   }
   // Known once access is decided; a 404 or 416 inside readable content is readable to the player too.
@@ -143,7 +143,8 @@ export async function handleContentRequest(
       const access = live ? 'live' : authorized
       const answer = { file, access, originalType: original?.type, filename: original?.filename, dataDir: options.dataDir }
       await answerForFront(res, answer, corsHeaders)
-      options.onDone?.('front', target)
+      // The front sends the bytes: they are its to count.
+      options.onDone?.('front', target, 0)
       return true
     }
     const serve = () =>
@@ -167,12 +168,13 @@ export async function handleContentRequest(
     })
     // Not inlined into the optional call: `f?.(x)` skips evaluating `x` when `f` is absent.
     const outcome = await sendFileResponse(res, { ...result, headers: withCors(result.headers, corsHeaders) }, { ...DEFAULT_DELIVERY_POLICY, ...options.delivery })
-    options.onDone?.(outcome, target)
+    // From the result: headers given to writeHead are not readable back through res.getHeader().
+    options.onDone?.(outcome, target, result.body ? Number(result.headers['Content-Length'] ?? 0) : 0)
   } catch (err) {
     const problem = toProblem(err)
     if (problem.status >= 500) streamLog.error({ err, url: req.url }, 'content request failed')
     writeProblem(res, problem, corsHeaders)
-    options.onDone?.('problem', target)
+    options.onDone?.('problem', target, 0)
   } finally {
     release?.()
   }
@@ -192,9 +194,9 @@ async function answerPreflight(
     const access = await options.authorize({ hash: target.hash, token: target.token, relPath: file.relPath, req })
     res.writeHead(204, { Allow: ALLOWED_METHODS, ...preflightHeadersFor(access, req.headers.origin, cors) })
     res.end()
-    options.onDone?.('preflight', target)
+    options.onDone?.('preflight', target, 0)
   } catch (err) {
     writeProblem(res, toProblem(err))
-    options.onDone?.('problem', target)
+    options.onDone?.('problem', target, 0)
   }
 }
