@@ -8,12 +8,13 @@ const link = 'rounded-md px-1 hover:text-zinc-900 hover:underline focus-visible:
 export function SiteHeader({ actor }: { actor: Actor | null }) {
   return (
     <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/80 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/80">
-      <nav className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6" aria-label="Main">
-        <Link href="/" className="flex items-center gap-2 rounded-md font-semibold tracking-tight focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-500">
+      <nav className="mx-auto flex h-14 max-w-7xl items-center gap-3 px-3 sm:gap-6 sm:px-6" aria-label="Main">
+        <Link href="/" className="flex shrink-0 items-center gap-2 rounded-md font-semibold tracking-tight focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-500">
           <span aria-hidden className="inline-block h-6 w-6 rounded-md bg-gradient-to-br from-rose-500 to-orange-400" />
-          Reelhouse
+          {/* On phones the mark alone, so the links keep their room; the name stays the link's label. */}
+          <span className="sr-only sm:not-sr-only">Reelhouse</span>
         </Link>
-        <div className="ml-auto flex items-center gap-4 text-sm text-zinc-600 dark:text-zinc-300">
+        <div className="ml-auto flex min-w-0 items-center gap-3 text-sm whitespace-nowrap text-zinc-600 sm:gap-4 dark:text-zinc-300">
           {actor ? (
             <>
               <Link href="/me/videos" className={link}>

@@ -146,7 +146,8 @@ export function Bars({ data, label }: { data: { a: number; b: number; title: str
 
 export function Card({ title, children, actions, className, testId }: { title?: ReactNode; children: ReactNode; actions?: ReactNode; className?: string; testId?: string }) {
   return (
-    <section data-testid={testId} className={cx('rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900', className)}>
+    // min-w-0: as a grid or flex item a card may shrink below its table's width (the table scrolls inside).
+    <section data-testid={testId} className={cx('min-w-0 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900', className)}>
       {(title || actions) && (
         <header className="mb-3 flex items-center justify-between gap-2">
           {title && <h2 className="text-sm font-semibold text-zinc-700 dark:text-zinc-200">{title}</h2>}
@@ -193,7 +194,7 @@ export const inputClass =
 
 export function Table({ head, children, empty, testId }: { head: ReactNode[]; children: ReactNode; empty?: ReactNode; testId?: string }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
+    <div className="min-w-0 overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
       <table className="min-w-full text-sm" data-testid={testId}>
         <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-950">
           <tr>

@@ -42,7 +42,8 @@ export function GalleryToolbar({ q, sort }: { q: string; sort: GallerySort }) {
 
   return (
     <div className="flex w-full flex-wrap items-center gap-3 sm:w-auto">
-      <search className="relative min-w-0 flex-1 sm:w-80 sm:flex-none">
+      {/* A row of its own on phones: the sort buttons would squeeze it to a few letters. */}
+      <search className="relative min-w-0 basis-full sm:w-80 sm:flex-none sm:basis-auto">
       <form
         className="relative"
         onSubmit={(e) => {

@@ -10,6 +10,7 @@ import { type ControllerState, type MediaPlayer, PlaybackController } from '@/li
 import type { QualityLevelListLike } from '@/lib/player/quality'
 import { bindCommands } from '@/lib/player/realtime'
 import { bufferedAhead, toRanges } from '@/lib/player/stream-plan'
+import { VHS_OPTIONS } from '@/lib/player/vhs-options'
 import { loadVolume, saveVolume } from '@/lib/player/volume'
 import type { VideoView } from '@/lib/videos/view'
 import { QualityMenu } from './QualityMenu'
@@ -69,11 +70,12 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
       autoplay: false,
       preload: 'auto',
       fill: true,
+      // Layout classes by player width: on phones the time displays, rate and volume slider give way to the progress bar.
+      responsive: true,
       poster: video.playback.poster ?? undefined,
       playbackRates: [0.5, 1, 1.25, 1.5, 2],
       enableSmoothSeeking: true,
-      // Chromium answers 'maybe' for HLS natively but cannot play it: VHS must take it.
-      html5: { vhs: { overrideNative: true, useDevicePixelRatio: true }, nativeAudioTracks: false, nativeVideoTracks: false },
+      html5: { vhs: VHS_OPTIONS, nativeAudioTracks: false, nativeVideoTracks: false },
       userActions: { hotkeys: false, doubleClick: true },
     })
     p.volume(volume.volume)
