@@ -67,25 +67,37 @@ export function contentPath(dataDir: string, hash: string): string {
   return path.join(dataDir, 'content', hash.slice(0, 2), hash)
 }
 
+export interface Rung {
+  name: string
+  height: number
+  /** bit/s */
+  bitrate: number
+}
+
+export const DEFAULT_RUNGS: Rung[] = [
+  { name: '360p', height: 360, bitrate: 900_000 },
+  { name: '180p', height: 180, bitrate: 200_000 },
+]
+
 /**
- * Packages `clip` the way the pipeline does (CMAF/fMP4 HLS, two rungs with audio, poster,
- * storyboard sprite + VTT) under the content directory, with the pipeline's file names.
+ * Packages `clip` the way the pipeline does (CMAF/fMP4 HLS, one rung with audio per entry of
+ * `rungs`, poster, storyboard sprite + VTT) under the content directory, with the pipeline's file names.
  */
-export async function packageHls(clip: string, dir: string, seconds: number): Promise<{ rungs: { name: string; height: number; bitrate: number }[] }> {
+export async function packageHls(clip: string, dir: string, seconds: number, rungs: Rung[] = DEFAULT_RUNGS): Promise<{ rungs: Rung[] }> {
   await mkdir(path.join(dir, THUMBS_DIR), { recursive: true })
+  const split = `[0:v]split=${rungs.length}${rungs.map((_, i) => `[s${i}]`).join('')};${rungs.map((r, i) => `[s${i}]scale=-2:${r.height}[v${i}]`).join(';')}`
   execFileSync(
     'ffmpeg',
     [
       '-v', 'error', '-y', '-i', clip,
-      '-filter_complex', '[0:v]split=2[a][b];[a]scale=-2:360[v0];[b]scale=-2:180[v1]',
-      '-map', '[v0]', '-map', '0:a', '-map', '[v1]', '-map', '0:a',
+      '-filter_complex', split,
+      ...rungs.flatMap((_, i) => ['-map', `[v${i}]`, '-map', '0:a']),
       '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-keyint_min', '30', '-sc_threshold', '0',
-      '-b:v:0', '900k', '-maxrate:v:0', '900k', '-bufsize:v:0', '1800k',
-      '-b:v:1', '200k', '-maxrate:v:1', '200k', '-bufsize:v:1', '400k',
+      ...rungs.flatMap((r, i) => [`-b:v:${i}`, String(r.bitrate), `-maxrate:v:${i}`, String(r.bitrate), `-bufsize:v:${i}`, String(r.bitrate * 2)]),
       '-c:a', 'aac', '-b:a', '64k',
       '-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4', '-start_number', '1',
       '-hls_fmp4_init_filename', hlsName(INIT_TEMPLATE),
-      '-var_stream_map', 'v:0,a:0 v:1,a:1',
+      '-var_stream_map', rungs.map((_, i) => `v:${i},a:${i}`).join(' '),
       '-master_pl_name', HLS_MASTER,
       '-hls_segment_filename', hlsName(SEGMENT_TEMPLATE),
       mediaPlaylist(0).replace('0', '%v'),
@@ -93,7 +105,7 @@ export async function packageHls(clip: string, dir: string, seconds: number): Pr
     { cwd: dir },
   )
   // FFmpeg names each segment relative to its own directory; the playlists sit above them.
-  for (const id of [0, 1]) {
+  for (let id = 0; id < rungs.length; id++) {
     const file = path.join(dir, mediaPlaylist(id))
     const playlist = await readFile(file, 'utf8')
     await writeFile(file, playlist.replace(/^(?!#)(\S+)$/gm, (line) => `${streamDir(id)}/${line}`))
@@ -107,12 +119,7 @@ export async function packageHls(clip: string, dir: string, seconds: number): Pr
   let vtt = 'WEBVTT\n\n'
   for (let i = 0; i < tiles; i++) vtt += `${ts(i)} --> ${ts(i + 1)}\n${image}#xywh=${(i % cols) * 160},${Math.floor(i / cols) * 90},160,90\n\n`
   await writeFile(path.join(dir, STORYBOARD_VTT), vtt)
-  return {
-    rungs: [
-      { name: '360p', height: 360, bitrate: 900_000 },
-      { name: '180p', height: 180, bitrate: 200_000 },
-    ],
-  }
+  return { rungs }
 }
 
 export interface ContentOptions {
@@ -123,6 +130,8 @@ export interface ContentOptions {
   seconds: number
   width?: number
   height?: number
+  /** The HLS ladder of STORED content (DEFAULT_RUNGS otherwise). */
+  rungs?: Rung[]
 }
 
 type Db = typeof import('@/lib/db')['db']
@@ -135,7 +144,7 @@ export async function seedContent(db: Db, o: ContentOptions): Promise<string> {
   await mkdir(dir, { recursive: true })
   await copyFile(o.clip, path.join(dir, 'original'))
   const size = (await stat(o.clip)).size
-  const rungs = o.state === 'STORED' ? (await packageHls(o.clip, dir, o.seconds)).rungs : []
+  const rungs = o.state === 'STORED' ? (await packageHls(o.clip, dir, o.seconds, o.rungs)).rungs : []
   await db.content.create({
     data: {
       hash,
