@@ -20,7 +20,8 @@ describe('ingest', () => {
     const a = await first.json()
     expect(a.contentHash).toBe(await sha256(clip))
     expect(a.deduplicated).toBe(false)
-    expect(a.playback.direct).toBe(`/api/v1/content/${a.contentHash}/original`)
+    // Until it is processed the content is not public: its URLs carry the owner's playback token.
+    expect(a.playback.direct).toMatch(new RegExp(`^/api/v1/content/${a.contentHash}/t/[^/]+/original$`))
     const stored = path.join(inject('dataDir'), 'content', a.contentHash.slice(0, 2), a.contentHash, 'original')
     expect((await stat(stored)).size).toBe((await stat(clip)).size)
 
@@ -30,10 +31,14 @@ describe('ingest', () => {
     expect(again.deduplicated).toBe(true)
     expect(await sessionsFor(a.contentHash)).toHaveLength(1)
 
-    // The original is playable by direct URL as soon as the upload completes.
+    // The original is playable by direct URL as soon as the upload completes, for the uploader only.
     const head = await fetch(`${base()}${a.playback.direct}`, { headers: { range: 'bytes=0-99' } })
     expect(head.status).toBe(206)
     expect(Buffer.from(await head.arrayBuffer())).toEqual((await readFile(clip)).subarray(0, 100))
+    const plain = await fetch(`${base()}/api/v1/content/${a.contentHash}/original`)
+    const isStored = async () => (await db.content.findUniqueOrThrow({ where: { hash: a.contentHash } })).state === 'STORED'
+    // (A 2 s clip may already be packaged, and then public.)
+    expect(plain.status === 401 || (await isStored()), `anonymous original answered ${plain.status} before processing ended`).toBe(true)
   })
 
   it('refuses uploads without credentials, without the write scope, or without a title', async () => {
