@@ -14,7 +14,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          exclude: ['tests/integration/s3/**'],
           globalSetup: ['tests/setup/global-db.ts'],
+          setupFiles: ['tests/setup/env.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Against a real S3 server (Swift + s3api), which only these files pay for.
+        extends: true,
+        test: {
+          name: 's3',
+          include: ['tests/integration/s3/**/*.test.ts'],
+          globalSetup: ['tests/setup/global-db.ts', 'tests/setup/global-s3.ts'],
           setupFiles: ['tests/setup/env.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -12,13 +12,18 @@ import { assertPortFree } from '@/lib/launcher/port'
 import { ensureChromium, ensureFfmpeg, ensureNginx } from '@/lib/launcher/system'
 import { runTestSuite } from '@/lib/launcher/test-suite'
 
-type Mode = 'start' | 'dev' | 'web' | 'worker' | 'cli' | 'test'
+type Mode = 'start' | 'dev' | 'web' | 'worker' | 'cli' | 'test' | 's3-local'
 
 async function prepare(mode: Mode) {
   const env = readEnv()
   await ensureWritableDir(env.dataDir)
   if (mode !== 'cli') ensureFfmpeg()
   const secret = await ensureAuthSecret(env.dataDir, env.NEXTAUTH_SECRET)
+  if (mode !== 'cli' && env.CONTENT_STORE === 's3') {
+    // Loaded only here: a local store's start does not pay for the S3 SDK.
+    const [{ checkS3Store }, { s3SettingsFromEnv }] = await Promise.all([import('@/lib/content/store/check'), import('@/lib/content/store/s3-client')])
+    await checkS3Store(s3SettingsFromEnv(env))
+  }
   const database = await resolveDatabase(env.DATABASE_URL, env.dataDir)
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -89,6 +94,8 @@ async function main() {
       process.exit(code)
       break
     }
+    case 's3-local':
+      return (await import('@/lib/launcher/local-s3/run')).runLocalS3(readEnv())
     case 'test':
       ensureFfmpeg()
       ensureChromium()

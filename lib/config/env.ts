@@ -89,6 +89,31 @@ const schema = z.object({
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   /** Comma-separated origins whose pages may read private media (playback token in the URL, never cookies). */
   CORS_ORIGINS: originList.prefault(''),
+  /** Where content lives: `local` (DATA_DIR/content) or `s3` (a bucket every node and worker shares). */
+  CONTENT_STORE: z.enum(['local', 's3']).default('local'),
+  /** S3 API endpoint (MinIO, R2, Ceph RGW, Swift…); unset: AWS for S3_REGION. */
+  S3_ENDPOINT: z
+    .string()
+    .url()
+    .refine((v) => /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL')
+    .optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 of a-z, 0-9, ".", "-")')
+    .optional(),
+  /** Keys start with this (`videos/` → `videos/<hash>/original`), so one bucket can hold other things too. */
+  S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]*$/, 'may hold only letters, digits, ".", "_", "-" and "/"')
+    .default(''),
+  /** With S3_SECRET_ACCESS_KEY; both unset: the SDK's default credential chain (instance roles, AWS_PROFILE). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** 1: `endpoint/bucket/key` URLs (MinIO, Ceph RGW, Swift); 0: `bucket.endpoint/key` (AWS, R2). */
+  S3_FORCE_PATH_STYLE: z.enum(['0', '1']).default('0'),
+  /** Proxy port of `npm run s3:local` (a local Swift with the S3 API), so its endpoint stays the same across runs. */
+  S3_LOCAL_PORT: z.coerce.number().int().min(1).max(65535).default(8333),
 })
 
 export type Env = z.infer<typeof schema> & { dataDir: string }
@@ -100,6 +125,11 @@ const checked = schema.refine(
   (e) => !e.MEDIA_ORIGIN || new URL(e.MEDIA_ORIGIN).hostname !== new URL(e.NEXTAUTH_URL ?? `http://${e.HOST}:${e.PORT}`).hostname,
   { path: ['MEDIA_ORIGIN'], message: 'must be on another host name than the site (NEXTAUTH_URL), or the session cookies reach it' },
 )
+  .refine((e) => e.CONTENT_STORE !== 's3' || !!e.S3_BUCKET, { path: ['S3_BUCKET'], message: 'is required when CONTENT_STORE=s3' })
+  .refine((e) => !e.S3_ACCESS_KEY_ID === !e.S3_SECRET_ACCESS_KEY, {
+    path: ['S3_SECRET_ACCESS_KEY'],
+    message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both, or neither for the default credential chain',
+  })
 
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = checked.safeParse(source)

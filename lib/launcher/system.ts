@@ -35,3 +35,13 @@ export function ensureNginx(): void {
   if (canApt() && aptInstall(['nginx-light']) && existsSync(NGINX_PATH)) return
   throw new Error(`nginx is required at ${NGINX_PATH} for the front's tests (Debian: apt-get install nginx-light)`)
 }
+
+const SWIFT_PACKAGES = ['swift', 'swift-proxy', 'swift-object', 'swift-container', 'swift-account', 'python3-swift', 'memcached']
+const SWIFT_PROGRAMS = ['swift-proxy-server', 'swift-account-server', 'swift-container-server', 'swift-object-server', 'memcached']
+
+/** OpenStack Swift (with s3api) and memcached from Debian: the local S3 server of the tests and `npm run s3:local`. */
+export function ensureSwift(): void {
+  if (SWIFT_PROGRAMS.every(has)) return
+  if (canApt() && aptInstall(SWIFT_PACKAGES) && SWIFT_PROGRAMS.every(has)) return
+  throw new Error(`OpenStack Swift is required for the local S3 server (Debian: apt-get install ${SWIFT_PACKAGES.join(' ')})`)
+}
