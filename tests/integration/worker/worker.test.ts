@@ -11,6 +11,9 @@ import { runChild, stopChild } from '@/lib/launcher/children'
 import { ingestUpload } from '@/lib/videos/ingest'
 
 // Real worker processes (workers/transcoder.ts) and real FFmpeg against the test database.
+// FFmpeg runs at the lowest CPU priority, so on a busy machine encodes take minutes: each test may
+// run as long as its own waits add up to.
+const TEST_TIMEOUT_MS = 300_000
 const workers: ChildProcess[] = []
 const startWorker = (env: Record<string, string> = {}) => {
   const w = runChild('worker', 'workers/transcoder.ts', { ...process.env, LOG_LEVEL: 'warn', ...env })
@@ -84,7 +87,7 @@ describe('transcode workers', () => {
     expect(entries).not.toContain('.partial')
     expect(entries.filter((e) => e === 'master.m3u8')).toHaveLength(1)
     expect(second.exitCode).toBeNull()
-  })
+  }, TEST_TIMEOUT_MS)
 
   it('shares 20 sessions between two workers without processing any twice', async () => {
     const owner = await db.user.create({ data: { email: `pair-${Date.now()}@w.test`, passwordHash: 'x' } })
@@ -99,5 +102,5 @@ describe('transcode workers', () => {
     expect(starts).toHaveLength(20)
     const byWorker = new Set(starts.map((e) => (e.data as { worker: string }).worker))
     expect(byWorker.size).toBe(2)
-  })
+  }, TEST_TIMEOUT_MS)
 })
