@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { rm, stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   paginateListObjectsV2,
+  PutObjectCommand,
   type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3'
@@ -18,6 +19,8 @@ import { type ContentStore, type ObjectRead, type ReadRange, type StoredEntry, t
 /** Parts of a multipart upload: S3's minimum is 5 MiB; 8 MiB × 4 in flight keeps ≤ 32 MiB buffered per upload. */
 export const MULTIPART_PART_BYTES = 8 << 20
 const MULTIPART_QUEUE = 4
+/** Files up to this size are one PutObject; larger ones a multipart upload. */
+export const SINGLE_PUT_MAX_BYTES = 16 << 20
 /** DeleteObjects takes at most this many keys per call. */
 const DELETE_BATCH = 1000
 
@@ -47,16 +50,16 @@ export function s3ContentStore(settings: S3Settings, client: S3Client = createS3
   }
 
   const put = async (hash: string, relPath: string, source: string | Readable, opts?: { contentType?: string }) => {
+    const params = { Bucket, Key: key(hash, relPath), ContentType: opts?.contentType }
+    const size = typeof source === 'string' ? (await stat(source)).size : undefined
+    // A file of known, modest size streams in one PutObject (no part bookkeeping, no buffering).
+    if (typeof source === 'string' && size !== undefined && size <= SINGLE_PUT_MAX_BYTES) {
+      await client.send(new PutObjectCommand({ ...params, Body: createReadStream(source, { highWaterMark: 1 << 20 }), ContentLength: size }))
+      return
+    }
     const Body = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source
-    // One PutObject below a part's size, a multipart upload above; either way the object appears whole.
-    const upload = new Upload({
-      client,
-      params: { Bucket, Key: key(hash, relPath), Body, ContentType: opts?.contentType },
-      partSize: MULTIPART_PART_BYTES,
-      queueSize: MULTIPART_QUEUE,
-      leavePartsOnError: false,
-    })
-    await upload.done()
+    // Large files, and streams of unknown length, go up in parts; the object appears whole at the end either way.
+    await new Upload({ client, params: { ...params, Body }, partSize: MULTIPART_PART_BYTES, queueSize: MULTIPART_QUEUE, leavePartsOnError: false }).done()
   }
 
   const list = async (hash: string): Promise<StoredEntry[]> => {
