@@ -29,7 +29,7 @@ export default defineConfig({
           name: 's3',
           include: ['tests/integration/s3/**/*.test.ts'],
           globalSetup: ['tests/setup/global-db.ts', 'tests/setup/global-s3.ts'],
-          setupFiles: ['tests/setup/env.ts'],
+          setupFiles: ['tests/setup/env.ts', 'tests/setup/env-s3.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -5,7 +5,7 @@ import { db } from '@/lib/db'
 import { log } from '@/lib/log'
 import { lockContentHash } from './lock'
 import { contentRoot, HASH_RE } from './paths'
-import { localContentStore, tempDir } from './store'
+import { contentStore, localContentStore, tempDir } from './store'
 
 /** Files younger than this may belong to an ingest or upload in flight (an active upload keeps touching its file). */
 export const LEFTOVER_MIN_AGE_MS = 3600_000
@@ -22,12 +22,14 @@ const isOlder = async (file: string, cutoffMs: number): Promise<boolean> => {
  */
 export async function removeUnreferencedContent(hash: string, opts: { cutoffMs?: number; dataDir?: string } = {}): Promise<boolean> {
   const { cutoffMs, dataDir } = opts
-  const store = localContentStore(dataDir)
+  // The sweep (with a cutoff) walks DATA_DIR/content, so what it finds is local; an ingest's undo
+  // goes to the configured store.
+  const store = cutoffMs === undefined && dataDir === undefined ? contentStore() : localContentStore(dataDir)
   return db.$transaction(
     async (tx) => {
       await lockContentHash(tx, hash)
       if (await tx.content.findUnique({ where: { hash }, select: { hash: true } })) return false
-      if (cutoffMs !== undefined && !(await isOlder(store.filePath(hash, ''), cutoffMs))) return false
+      if (cutoffMs !== undefined && !(await isOlder(localContentStore(dataDir).filePath(hash, ''), cutoffMs))) return false
       await store.remove(hash)
       return true
     },

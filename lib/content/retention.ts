@@ -2,7 +2,7 @@ import { db } from '@/lib/db'
 import { log } from '@/lib/log'
 import { sweepLeftovers } from './leftovers'
 import { lockContentHash } from './lock'
-import { localContentStore } from './store'
+import { contentStore } from './store'
 
 /**
  * Deletes content that no video has referenced for `retentionDays`. The reference count is
@@ -23,7 +23,7 @@ export async function sweepOrphanedContent(retentionDays: number): Promise<strin
       }
       await tx.content.delete({ where: { hash } })
       // Under the hash's lock, so an ingest of the same bytes cannot move them in meanwhile.
-      await localContentStore().remove(hash)
+      await contentStore().remove(hash)
       return true
     }, { timeout: 120_000 })
     if (gone) removed.push(hash)
