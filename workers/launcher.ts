@@ -9,7 +9,7 @@ import { runChild, stopChild } from '@/lib/launcher/children'
 import { ensureAuthSecret, ensureWritableDir } from '@/lib/launcher/data-dir'
 import { resolveDatabase } from '@/lib/launcher/database'
 import { assertPortFree } from '@/lib/launcher/port'
-import { ensureChromium, ensureFfmpeg, ensureNginx } from '@/lib/launcher/system'
+import { ensureChromium, ensureFfmpeg, ensureNginx, ensureSwift } from '@/lib/launcher/system'
 import { runTestSuite } from '@/lib/launcher/test-suite'
 
 type Mode = 'start' | 'dev' | 'web' | 'worker' | 'cli' | 'test' | 's3-local'
@@ -80,6 +80,9 @@ async function serve(mode: Exclude<Mode, 'cli' | 'test'>) {
 }
 
 async function main() {
+  // The pinned AWS SDK warns on every start that its releases after January 2027 need Node 22
+  // (this project supports Node 20): a known fact about upgrading, not news to print each time.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const [mode = 'start', ...rest] = process.argv.slice(2) as [Mode, ...string[]]
   switch (mode) {
     case 'start':
@@ -100,6 +103,7 @@ async function main() {
       ensureFfmpeg()
       ensureChromium()
       ensureNginx()
+      ensureSwift()
       process.exit(await runTestSuite(rest))
       break
     default:
