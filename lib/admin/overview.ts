@@ -8,7 +8,7 @@ import { LEASED_STATES, SESSION_STATES } from '@/lib/sessions/states'
 import { getRealtime } from '@/lib/realtime/server'
 import { ALERT_THRESHOLDS, alertSchema, computeAlerts } from './alerts'
 
-// The health monitor (seed 003): one snapshot of the pipeline, workers, delivery and players,
+// The health monitor: one snapshot of the pipeline, workers, delivery and players,
 // polled by the dashboard every few seconds and pushed on pipeline events.
 
 export const workerView = z

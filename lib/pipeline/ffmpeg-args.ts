@@ -1,23 +1,6 @@
 /**
  * FFmpeg command lines, built as pure functions so tests can assert them from probe fixtures.
- *
- * Packager decision: FFmpeg's own DASH muxer (`-f dash -hls_playlist 1`), not Shaka Packager 3.4.2.
- * Measured on the same 20 s 1080p30 clip, ladder 1080/720/480 + AAC, x264 veryfast, 2 shared cores
- * (wall times swung ±2× between identical runs, so CPU time is the figure to compare):
- *   - FFmpeg DASH muxer, one process:           34–49 CPU-s
- *   - FFmpeg → MPEG-TS FIFO → Shaka (live input): 35–40 CPU-s FFmpeg + 0.6 CPU-s packager
- * Packaging costs nothing measurable either way; encoding is everything. Shaka gives nicer paths
- * (per-rung folders, named playlists) but needs a second process, a FIFO whose two ends must fail
- * together, a 9 MB binary dependency, and `--generate_static_live_mpd` to end with a static MPD.
- * The muxer is one process, writes both manifests from the same CMAF segments, grows its playlists while
- * encoding (playback before the end) and renames each segment into place when complete; its plain
- * fixed-segment form was played in hls.js, dash.js and video.js. Its limits: one file-name template for
- * every representation (paths use representation ids) and fixed HLS playlist names (`media_<id>.m3u8`).
- *
- * Speed (bench/pipeline/run.ts, 60 s 1080p30 source, 1080/720/480 + AAC): x264 superfast costs
- * ~1.34 CPU-s per media second (veryfast ~1.7–2.1), a ~1.5× realtime ceiling on 2 idle cores; the
- * pipeline's own overhead is nil (CPU bare/pipeline 1.04). The 1-1-2 s start-up segments put the first
- * segment of every rung out after ~1.2–3 s even on a heavily loaded machine.
+ * Packaging is FFmpeg's own DASH muxer writing both manifests (docs/decisions/packager.md).
  *
  * Hardening (the input is an untrusted upload): the demuxer is forced from our own sniff (`-f`, never
  * guessed, so an upload cannot become an HLS/concat/image2 input), `-format_whitelist` repeats the

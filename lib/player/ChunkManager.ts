@@ -1,6 +1,6 @@
 import { type Logger, playerLog } from './debug'
 
-// The chunk delivery layer (seed 000, lowest priority): HTTP range requests for byte ranges of
+// The chunk delivery layer (the lowest-priority traffic): HTTP range requests for byte ranges of
 // one media URL, at most `maxConcurrentChunks` at a time, taken from a priority queue (the chunk
 // at the playhead or a seek target goes first), each with a timeout and retried with exponential
 // backoff. It knows nothing about media, players or commands; callers cancel with an

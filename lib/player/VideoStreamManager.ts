@@ -4,7 +4,7 @@ import { FragmentScanner } from './fragment-scanner'
 import { type FragmentEntry, findMoof, type InitInfo, parseInit, parseMfra, parseMfro } from './mp4'
 import { type ByteMap, bufferedAhead, byteForTime, chunksToRequest, estimateTime, evictionRanges, offsetForTime, rangeAt, toRanges } from './stream-plan'
 
-// The streaming management layer for large fragmented-MP4 originals (seed 000): feeds a
+// The streaming management layer for large fragmented-MP4 originals: feeds a
 // MediaSource from ChunkManager range requests, in file order, starting at the fragment under
 // the playhead; keeps `aheadTime` seconds requested ahead, evicts what lies far behind, and on a
 // seek outside the buffer cancels what is in flight and restarts at the target's fragment.

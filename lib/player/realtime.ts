@@ -5,7 +5,7 @@ import { driftCorrection } from '@/lib/realtime/playback'
 import type { PresenceReport } from '@/lib/realtime/protocol'
 import { expose } from './debug'
 
-// The player's link to the command layer (seed 000, layer 1), in one place: a /player socket
+// The player's link to the command layer (which comes before media), in one place: a /player socket
 // shared by everything on the page (ref-counted, closed with its last user), the personal room
 // each open player joins so an admin can address it, directives applied to the media, and the
 // presence the player reports. Media code never waits on it and it never waits on media.

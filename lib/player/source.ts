@@ -1,4 +1,4 @@
-// The streaming management layer's choice of source (seed 000 "Video component initialization"):
+// The streaming management layer's choice of source when a player starts:
 // ABR (HLS through VHS, DASH as the alternative) once the content is packaged; before that the
 // original by direct URL, or in chunks through MediaSource when it is a large fragmented MP4
 // ("withFragments && isLargeVideo"); a progress state when the browser cannot play the original;

@@ -41,7 +41,7 @@ export async function contentBase(video: TokenSubject, viewerId?: string, stored
 /**
  * URLs for the player (absolute paths, or absolute URLs on MEDIA_ORIGIN): plain for public content, token-carrying otherwise. While a
  * session encodes, `hls` points at the growing playlists once the first segments exist.
- * `preferred` follows seed 002: small originals play directly, larger ones through ABR.
+ * `preferred`: originals up to `direct_play_max_bytes` (streaming config) play directly, larger ones through ABR.
  */
 export async function playbackUrls(opts: { video: TokenSubject; status: VideoStatus; viewerId?: string; sizeBytes: number }) {
   const { status } = opts

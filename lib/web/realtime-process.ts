@@ -10,7 +10,7 @@ import { startRealtimeNode } from './realtime-node'
 
 // The realtime process, forked by the web process (lib/web/start.ts): socket.io on the WebSocket
 // connections the web process hands over, on an event loop and at a CPU priority that media
-// streams, page renders and encodes do not share. Commands come first (seed 000).
+// streams, page renders and encodes do not share, so playback commands never wait behind them.
 
 async function main() {
   const env = readEnv()

@@ -6,7 +6,7 @@ import type { CommandAck } from '@/lib/realtime/protocol'
 import { base, makeMp4, uploadMultipart, userWithKey, waitForStatus } from '../api/client'
 import { processes } from '../processes'
 
-// Commands first (seed 000): the production server runs socket.io's WebSocket connections in a
+// Commands first: the production server runs socket.io's WebSocket connections in a
 // process of their own at a higher CPU priority than the one serving pages and media, and
 // long-polling clients stay with the web process. Both kinds of player get every command, in
 // order, also while many range streams are in flight.
