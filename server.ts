@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { metricsHandler, observeRequest, observeSocketServer, recordBytesServed } from '@/lib/metrics'
 import { streamingConfig } from '@/lib/config/streaming'
 import { mediaCorsPolicy } from '@/lib/config/media-origin'
+import { contentStore } from '@/lib/content/store'
 import { OpenResponses } from '@/lib/streaming/admission'
 import { handleContentRequest } from '@/lib/streaming/http-server'
 import { createTusServer, tusRequestHandler } from '@/lib/uploads/tus'
@@ -21,6 +22,7 @@ const serveMedia = (req: IncomingMessage, res: ServerResponse) =>
   handleContentRequest(req, res, {
     authorize: authorizeContent,
     describeOriginal,
+    store: contentStore(),
     delivery: { idleTimeoutMs: delivery.idleTimeoutS * 1000 },
     openResponses: openMediaResponses,
     cors: corsPolicy,

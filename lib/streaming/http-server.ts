@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ORIGINAL } from '@/lib/content/layout'
+import type { ContentStore } from '@/lib/content/store'
 import { HASH_RE } from '@/lib/content/paths'
 import { toProblem } from '@/lib/errors/app-error'
 import { log } from '@/lib/log'
@@ -9,6 +10,7 @@ import { answerForFront, cameThroughFront } from '@/lib/streaming/front'
 import { MEDIA_SECURITY_HEADERS } from '@/lib/streaming/media-headers'
 import { PARTIAL_PREFIX, resolveStoredFile } from '@/lib/streaming/paths'
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, type SendOutcome, sendFileResponse } from '@/lib/streaming/pipe'
+import { remoteFile } from '@/lib/streaming/remote-file'
 import { type AccessKind, headerGetter, serveFile } from '@/lib/streaming/serve-file'
 
 export const CONTENT_URL_PREFIX = '/api/v1/content/'
@@ -49,6 +51,8 @@ export interface ContentRequestOptions {
   cors?: CorsPolicy
   /** Ceilings on open media responses sent by this process (not those the front sends); none when absent. */
   openResponses?: OpenResponses
+  /** Where content lives; a remote store's original is read from it (other files still from `dataDir`). */
+  store?: ContentStore
   /** Called once the response is over, e.g. for metrics, with the body bytes a complete response carried. */
   onDone?: (outcome: ContentOutcome, target: ContentUrl, bodyBytes: number) => void
 }
@@ -147,8 +151,10 @@ export async function handleContentRequest(
       options.onDone?.('front', target, 0)
       return true
     }
+    const remote = options.store && options.store.kind !== 'local' && file.relPath === ORIGINAL ? await remoteFile(options.store, file.hash, ORIGINAL) : undefined
     const serve = () =>
       serveFile({
+        remote,
         method,
         header: headerGetter(req.headers),
         filePath: file.absPath,

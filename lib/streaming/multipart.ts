@@ -1,14 +1,13 @@
 import { Readable } from 'node:stream'
-import { FileSliceStream } from '@/lib/streaming/file-slice'
 import type { ByteRange } from '@/lib/streaming/ranges'
 
 export interface MultipartInput {
-  filePath: string
+  /** Opens the bytes of one range (inclusive positions). */
+  slice(start: number, end: number): Readable
   ranges: ByteRange[]
   size: number
   contentType: string
   boundary: string
-  pieceSize: number
 }
 
 export interface MultipartBody {
@@ -38,7 +37,7 @@ export function multipartByteranges(input: MultipartInput): MultipartBody {
     for (const [i, r] of input.ranges.entries()) {
       yield heads[i]
       // Leaving this loop early (client gone) destroys the part's stream, which closes its descriptor.
-      yield* new FileSliceStream(input.filePath, r.start, r.end, input.pieceSize)
+      yield* input.slice(r.start, r.end)
     }
     yield tail
   }

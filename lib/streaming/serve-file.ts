@@ -24,11 +24,23 @@ export interface FileResponse {
   body: Readable | null
 }
 
+/** A stored file that is not on this node's disk (a remote content store): its facts, and a way to read a slice. */
+export interface RemoteFile {
+  size: number
+  /** The object's own strong ETag. */
+  etag: string
+  lastModifiedMs: number
+  /** Inclusive byte positions; opened on first read. */
+  slice(start: number, end: number): Readable
+}
+
 export interface ServeFileInput {
   method: string
   header: HeaderGetter
   /** Absolute path, already vetted by `resolveStoredFile`. */
   filePath: string
+  /** Set: the bytes come from here instead of `filePath`. */
+  remote?: RemoteFile
   hash: string
   relPath: string
   access: AccessKind
@@ -85,8 +97,9 @@ export async function serveFile(input: ServeFileInput): Promise<FileResponse> {
   if (method !== 'GET' && method !== 'HEAD') {
     return { status: 405, headers: { ...MEDIA_SECURITY_HEADERS, Allow: 'GET, HEAD', 'Content-Length': '0' }, body: null }
   }
-  const { size, mtimeMs } = await statFile(input.filePath)
-  const etag = strongEtag(input.hash, input.relPath, size, mtimeMs)
+  const { remote } = input
+  const { size, mtimeMs } = remote ? { size: remote.size, mtimeMs: remote.lastModifiedMs } : await statFile(input.filePath)
+  const etag = remote ? remote.etag : strongEtag(input.hash, input.relPath, size, mtimeMs)
   const lastModifiedMs = httpDateMs(mtimeMs)
   const validators: Record<string, string> = {
     ETag: etag,
@@ -113,10 +126,11 @@ export async function serveFile(input: ServeFileInput): Promise<FileResponse> {
   }
   const isGet = method === 'GET'
   const pieceSize = input.pieceSize ?? READ_PIECE_BYTES
+  const slice = (start: number, end: number): Readable => (remote ? remote.slice(start, end) : new FileSliceStream(input.filePath, start, end, pieceSize))
   const whole = (): FileResponse => ({
     status: 200,
     headers: { ...entity, 'Content-Length': String(size) },
-    body: isGet && size > 0 ? new FileSliceStream(input.filePath, 0, size - 1, pieceSize) : null,
+    body: isGet && size > 0 ? slice(0, size - 1) : null,
   })
 
   // Only GET honours Range (RFC 9110 §14.2); If-Range that no longer holds means "send it all".
@@ -130,16 +144,15 @@ export async function serveFile(input: ServeFileInput): Promise<FileResponse> {
   if (decision.kind === 'unsatisfiable') {
     return empty(416, { 'Content-Range': `bytes */${size}`, 'Content-Length': '0' })
   }
-  if (decision.ranges.length === 1) return singleRange(decision.ranges[0], size, entity, input.filePath, pieceSize)
+  if (decision.ranges.length === 1) return singleRange(decision.ranges[0], size, entity, slice)
   // Several disjoint ranges get a real multipart/byteranges body; too many fall back to the whole file.
   if (decision.ranges.length > MAX_MULTIPART_RANGES) return whole()
   const multipart = multipartByteranges({
-    filePath: input.filePath,
+    slice,
     ranges: decision.ranges,
     size,
     contentType,
     boundary: randomBytes(12).toString('hex'),
-    pieceSize,
   })
   return {
     status: 206,
@@ -156,8 +169,7 @@ function singleRange(
   range: ByteRange,
   size: number,
   entity: Record<string, string>,
-  filePath: string,
-  pieceSize: number,
+  slice: (start: number, end: number) => Readable,
 ): FileResponse {
   return {
     status: 206,
@@ -166,6 +178,6 @@ function singleRange(
       'Content-Range': `bytes ${range.start}-${range.end}/${size}`,
       'Content-Length': String(range.end - range.start + 1),
     },
-    body: new FileSliceStream(filePath, range.start, range.end, pieceSize),
+    body: slice(range.start, range.end),
   }
 }
