@@ -24,9 +24,14 @@ export interface ProbeFacts {
   /** Frame timing varies (phone recordings); the encoder resamples to `fps`. */
   vfr: boolean
   videoCodec: string
+  /** ffprobe's profile and level of the video stream (e.g. 'High', 31): they make up the browser codec string. */
+  videoProfile?: string
+  videoLevel?: number
   pixFmt: string
   hasAudio: boolean
   audioCodec: string | null
+  /** e.g. 'LC', 'HE-AAC'. */
+  audioProfile?: string
   audioChannels: number
   audioSampleRate: number
   /** Bits per second of the whole file. */
@@ -63,6 +68,8 @@ const ffprobeSchema = z.object({
           r_frame_rate: rational,
           avg_frame_rate: rational,
           pix_fmt: z.string().optional(),
+          profile: z.string().optional(),
+          level: z.number().optional(),
           duration: z.string().optional(),
           channels: z.number().optional(),
           sample_rate: z.string().optional(),
@@ -125,9 +132,12 @@ export function factsFromFfprobe(raw: unknown, container: Demuxer, sizeBytes: nu
     fps: Math.round(fps * 1000) / 1000,
     vfr,
     videoCodec: video.codec_name ?? 'unknown',
+    videoProfile: video.profile,
+    videoLevel: video.level !== undefined && video.level >= 0 ? video.level : undefined,
     pixFmt: video.pix_fmt ?? 'unknown',
     hasAudio: Boolean(audio),
     audioCodec: audio?.codec_name ?? null,
+    audioProfile: audio?.profile,
     audioChannels: audio?.channels ?? 0,
     audioSampleRate: audio ? Number(audio.sample_rate ?? 0) : 0,
     bitrate: Number(format?.bit_rate ?? 0) || Math.round((sizeBytes * 8) / durationS),

@@ -90,3 +90,39 @@ export function facts(over: Partial<ProbeFacts> = {}): ProbeFacts {
     ...over,
   }
 }
+
+/** A phone's HEVC in Matroska (Main, level 4.0), stereo AAC: what browsers cannot play by URL. */
+export const hevcMkv1080 = {
+  format: { format_name: 'matroska,webm', duration: '60.000000', bit_rate: '5000000', nb_streams: 2 },
+  streams: [
+    { index: 0, codec_type: 'video', codec_name: 'hevc', profile: 'Main', level: 120, width: 1920, height: 1080, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p' },
+    { index: 1, codec_type: 'audio', codec_name: 'aac', profile: 'LC', channels: 2, sample_rate: '48000' },
+  ],
+}
+
+/** A camera's H.264 High 3.1 with AAC LC in MP4. */
+export const h264High720 = {
+  format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '10.000000', bit_rate: '3000000', nb_streams: 2 },
+  streams: [
+    { index: 0, codec_type: 'video', codec_name: 'h264', profile: 'High', level: 31, width: 1280, height: 720, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p' },
+    { index: 1, codec_type: 'audio', codec_name: 'aac', profile: 'LC', channels: 2, sample_rate: '48000' },
+  ],
+}
+
+/** A browser recording: VP9 profile 0 with Opus in WebM (ffprobe reports no VP9 level). */
+export const vp9OpusWebm = {
+  format: { format_name: 'matroska,webm', duration: '8.000000', bit_rate: '1500000', nb_streams: 2 },
+  streams: [
+    { index: 0, codec_type: 'video', codec_name: 'vp9', profile: 'Profile 0', level: -99, width: 1280, height: 720, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p' },
+    { index: 1, codec_type: 'audio', codec_name: 'opus', channels: 2, sample_rate: '48000' },
+  ],
+}
+
+/** Broadcast MPEG-2 in a transport stream. */
+export const mpeg2Ts = {
+  format: { format_name: 'mpegts', duration: '30.000000', bit_rate: '8000000', nb_streams: 2 },
+  streams: [
+    { index: 0, codec_type: 'video', codec_name: 'mpeg2video', profile: 'Main', level: 8, width: 720, height: 576, sample_aspect_ratio: '16:15', r_frame_rate: '25/1', avg_frame_rate: '25/1', pix_fmt: 'yuv420p' },
+    { index: 1, codec_type: 'audio', codec_name: 'mp2', channels: 2, sample_rate: '48000' },
+  ],
+}
