@@ -65,6 +65,8 @@ export const playbackUrlsSchema = z
     dash: z.string().nullable(),
     poster: z.string().nullable(),
     storyboard: z.string().nullable(),
+    directPlayable: z.boolean().nullable().meta({ description: 'Whether browsers play the original by URL (from its probed container and codecs); null until probed.' }),
+    mimeCodecs: z.string().nullable().meta({ description: 'The original\'s type with RFC 6381 codecs, e.g. `video/mp4; codecs="avc1.64001f, mp4a.40.2"`, for `MediaSource.isTypeSupported`; null until probed.' }),
   })
   .meta({ id: 'PlaybackUrls', description: 'Absolute paths; private videos carry a playback token in the path.' })
 

@@ -31,6 +31,8 @@ export interface ProcessOptions {
   probe?: ProbeFacts
   signal?: AbortSignal
   onStage?: (stage: Stage) => void
+  /** The facts are known (before the encode starts); awaited, so they can be recorded first. */
+  onProbed?: (facts: ProbeFacts) => Promise<void> | void
   onProgress?: (p: TranscodeProgress) => void
   onSegment?: (s: SegmentReady) => void
   onPlayable?: (p: Playable) => void
@@ -56,6 +58,7 @@ export async function processContent(opts: ProcessOptions): Promise<ProcessResul
   const config = opts.config ?? streamingConfig()
   opts.onStage?.('probe')
   const facts = opts.probe ?? (await probeMedia(opts.inputPath, { limits: config.limits, signal: opts.signal }))
+  await opts.onProbed?.(facts)
 
   opts.onStage?.('encode')
   const encoded = await runTranscode({

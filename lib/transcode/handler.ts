@@ -81,6 +81,17 @@ async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, co
       signal,
       fallback: session.fallback,
       onProgress,
+      // Recorded before the encode: the video's JSON tells players at once whether the original plays by URL.
+      onProbed: (facts) =>
+        db.content
+          .update({
+            where: { hash: session.contentHash },
+            data: { probe: facts as unknown as Prisma.InputJsonValue, durationMs: facts.durationMs, width: facts.width, height: facts.height },
+          })
+          .then(
+            () => undefined,
+            (err) => slog.warn({ err: (err as Error).message }, 'could not record the probe facts'),
+          ),
       onSegment: (s) => {
         // Every segment is notified; the first of each rendition is also kept in the timeline.
         void publishEvent(session.id, session.contentHash, 'SegmentReady', { rendition: s.rendition, number: s.number, segmentsReady: s.segmentsReady }, s.number === 1).catch(() => {})

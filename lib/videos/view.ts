@@ -3,6 +3,7 @@ import type { Actor } from '@/lib/auth/actor'
 import { mediaUrl } from '@/lib/config/media-origin'
 import { localContentStore } from '@/lib/content/store'
 import { DASH_MANIFEST, HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT } from '@/lib/content/layout'
+import { type PlayabilityFacts, playabilityOf } from '@/lib/content/playability'
 import { directPlayMaxBytes } from '@/lib/uploads/config'
 import { db } from '@/lib/db'
 import { appPlaybackKey } from '@/lib/streaming/app-key'
@@ -43,7 +44,21 @@ export async function contentBase(video: TokenSubject, viewerId?: string, stored
  * session encodes, `hls` points at the growing playlists once the first segments exist.
  * `preferred`: originals up to `direct_play_max_bytes` (streaming config) play directly, larger ones through ABR.
  */
-export async function playbackUrls(opts: { video: TokenSubject; status: VideoStatus; viewerId?: string; sizeBytes: number }) {
+/** What the probe says about playing the original by URL; nulls until the worker has probed it. */
+export function originalPlayability(mime: string, probe: unknown): { directPlayable: boolean | null; mimeCodecs: string | null } {
+  const facts = probe as PlayabilityFacts | null
+  if (!facts || typeof facts !== 'object' || typeof facts.videoCodec !== 'string') return { directPlayable: null, mimeCodecs: null }
+  const p = playabilityOf(mime, facts)
+  return { directPlayable: p.directlyPlayable, mimeCodecs: p.mimeCodecs }
+}
+
+export async function playbackUrls(opts: {
+  video: TokenSubject
+  status: VideoStatus
+  viewerId?: string
+  sizeBytes: number
+  original?: { mime: string; probe: unknown }
+}) {
   const { status } = opts
   const hash = opts.video.contentHash
   const ready = status === 'ready'
@@ -58,6 +73,7 @@ export async function playbackUrls(opts: { video: TokenSubject; status: VideoSta
     storyboard: ready ? `${base}/${STORYBOARD_VTT}` : null,
     live: !ready && !!hls,
     preferred: hls && opts.sizeBytes > directPlayMaxBytes() ? 'hls' : 'direct',
+    ...originalPlayability(opts.original?.mime ?? '', opts.original?.probe ?? null),
   }
 }
 
@@ -93,7 +109,13 @@ export async function videoView(video: VideoRow, actor: Actor | null) {
       bitrate: r.bitrate,
       codecs: r.codecs,
     })),
-    playback: await playbackUrls({ video, status, viewerId: actor?.userId, sizeBytes: Number(video.content.size) }),
+    playback: await playbackUrls({
+      video,
+      status,
+      viewerId: actor?.userId,
+      sizeBytes: Number(video.content.size),
+      original: { mime: video.content.mime, probe: video.content.probe },
+    }),
     canEdit: isOwnerOrAdmin(actor, video),
   }
 }
