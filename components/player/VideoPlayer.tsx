@@ -114,6 +114,7 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
         void Promise.resolve(p.play()).catch(() => undefined)
       },
       onceLoaded: (fn) => p.one('loadedmetadata', fn),
+      oncePlaying: (fn) => p.one('playing', fn),
       mediaElement: media,
     }
     const controller = new PlaybackController(adapter, video, { onState: setState, startAt, autoPlay })
@@ -192,7 +193,9 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
   }, [video.id])
 
   // Packaging finished while the original was playing: continue on ABR at the same position.
+  // Still processing: a player waiting for an unplayable original starts once the growing playlists exist.
   useEffect(() => {
+    if (status.status === 'processing' && status.view) controllerRef.current?.update(status.view)
     if (status.status === 'ready' && status.view && controllerRef.current) {
       controllerRef.current.switchToAbr(status.view)
       if (status.view.playback.poster && player && !player.hasStarted_) player.poster(status.view.playback.poster)
@@ -257,7 +260,7 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
           </div>
           <p className="m-3 inline-flex items-center gap-2 rounded-full bg-black/70 px-3 py-1 text-xs font-medium text-white" data-testid="processing-overlay">
             <span className="h-2 w-2 animate-pulse rounded-full bg-rose-500" aria-hidden />
-            Processing {pct}% · playing the original{state.source === 'chunked' ? ' (chunked)' : ''}
+            Processing {pct}% · {state.source === 'abr' ? 'playing the parts prepared so far' : `playing the original${state.source === 'chunked' ? ' (chunked)' : ''}`}
           </p>
         </div>
       )}

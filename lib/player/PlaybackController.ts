@@ -1,6 +1,6 @@
 import { ChunkManager } from './ChunkManager'
 import { expose, type Logger, playerLog } from './debug'
-import { canPlayOriginal, HLS_TYPE, isMp4Family, type PlayableView, planSource } from './source'
+import { canPlayOriginal, HLS_TYPE, isMp4Family, type OriginalVerdict, originalVerdict, type PlayableView, planSource, type SourcePlan } from './source'
 import { VideoStreamManager } from './VideoStreamManager'
 
 // The streaming management layer as the player component uses it: picks the source for a view
@@ -18,6 +18,8 @@ export interface MediaPlayer {
   play(): void
   /** Runs `fn` once, the next time the media has loaded metadata. */
   onceLoaded(fn: () => void): void
+  /** Runs `fn` once, the next time playback starts (after any seek the player makes by itself). */
+  oncePlaying(fn: () => void): void
   mediaElement(): HTMLVideoElement
 }
 
@@ -74,22 +76,19 @@ export class PlaybackController {
   }
 
   async start(): Promise<void> {
-    const preferOriginal = this.opts.preferOriginal ?? readPreference() === 'original'
-    const plan = planSource(this.view, {
-      mediaSource: VideoStreamManager.isSupported(),
-      preferOriginal,
-      largeVideoBytes: this.opts.largeVideoBytes,
-    })
+    const plan = this.plan(this.view)
     this.log.debug('source plan', plan)
     if (plan.kind === 'failed') return this.setState({ kind: 'failed', reason: plan.reason })
     if (plan.kind === 'abr') return this.play('abr', plan.src, plan.type, this.opts.startAt)
+    if (plan.kind === 'growing') return this.playGrowing(plan.src)
+    if (plan.kind === 'waiting') return this.setState({ kind: 'waiting', reason: plan.reason })
 
     const mime = await this.headType(plan.src)
     if (this.destroyed) return
     const el = this.player.mediaElement()
     if (!canPlayOriginal(mime, (t) => el.canPlayType(t))) {
       // The packager's growing playlists play while it works; otherwise wait for it.
-      if (plan.growingHls) return this.play('abr', plan.growingHls, HLS_TYPE, this.opts.startAt)
+      if (plan.growingHls) return this.playGrowing(plan.growingHls)
       return this.setState({ kind: 'waiting', reason: `This browser cannot play the original (${mime ?? 'unknown type'}); it will play once processing is done.` })
     }
     this.directType = mime && isMp4Family(mime) ? 'video/mp4' : (mime ?? 'video/mp4')
@@ -99,11 +98,23 @@ export class PlaybackController {
     this.play('direct', plan.src, this.directType, this.opts.startAt)
   }
 
+  /**
+   * A newer view while processing (pushed or polled): a player still waiting for an unplayable
+   * original starts on the growing playlists as soon as they exist.
+   */
+  update(view: PlayableView): void {
+    this.view = view
+    if (this.destroyed || this.state.kind !== 'waiting') return
+    const plan = this.plan(view)
+    if (plan.kind === 'growing') this.playGrowing(plan.src)
+    else if (plan.kind === 'abr') this.play('abr', plan.src, plan.type, this.opts.startAt)
+  }
+
   /** Packaging finished: continue on ABR (the final manifest) from where playback is now. */
   switchToAbr(view: PlayableView): void {
     this.view = view
     if (this.destroyed) return
-    const plan = planSource(view, { mediaSource: VideoStreamManager.isSupported(), preferOriginal: readPreference() === 'original' })
+    const plan = this.plan(view, readPreference() === 'original')
     if (plan.kind !== 'abr' || (this.source === 'abr' && this.currentSrc === plan.src)) return
     const at = this.state.kind === 'playing' ? this.player.currentTime() : (this.opts.startAt ?? 0)
     const resume = this.state.kind !== 'playing' || !this.player.paused()
@@ -126,6 +137,33 @@ export class PlaybackController {
     this.dropChunked()
     for (const u of this.unexpose) u()
     this.unexpose = []
+  }
+
+  private plan(view: PlayableView, preferOriginal = this.opts.preferOriginal ?? readPreference() === 'original'): SourcePlan {
+    return planSource(view, {
+      mediaSource: VideoStreamManager.isSupported(),
+      preferOriginal,
+      largeVideoBytes: this.opts.largeVideoBytes,
+      original: this.verdict(view),
+    })
+  }
+
+  private verdict(view: PlayableView): OriginalVerdict {
+    const el = this.player.mediaElement()
+    const ms = typeof MediaSource === 'undefined' ? undefined : MediaSource
+    return originalVerdict(view.playback, { canPlayType: (t) => el.canPlayType(t), isTypeSupported: ms && ((t) => ms.isTypeSupported(t)) })
+  }
+
+  /**
+   * The growing playlists are an event playlist: players start those at the live edge, but a viewer
+   * of a fresh upload wants it from the start (or where asked), so the first start is moved there.
+   */
+  private playGrowing(src: string): void {
+    const at = this.opts.startAt ?? 0
+    this.play('abr', src, HLS_TYPE, at)
+    this.player.oncePlaying(() => {
+      if (!this.destroyed && this.currentSrc === src && Math.abs(this.player.currentTime() - at) > 0.5) this.player.currentTime(at)
+    })
   }
 
   private async startChunked(url: string): Promise<boolean> {

@@ -12,6 +12,12 @@ export interface PlaybackUrls {
   dash: string | null
   poster: string | null
   storyboard: string | null
+  /** The growing playlists in `hls` are being written (processing, first segments exist). */
+  live?: boolean
+  /** From the probe: whether browsers play the original by URL; null/absent until probed. */
+  directPlayable?: boolean | null
+  /** The original's type with RFC 6381 codecs, for this browser's own check. */
+  mimeCodecs?: string | null
 }
 
 export interface PlayableView {
@@ -29,6 +35,10 @@ export const DASH_TYPE = 'application/dash+xml'
 
 export type SourcePlan =
   | { kind: 'abr'; src: string; type: typeof HLS_TYPE | typeof DASH_TYPE }
+  /** The original cannot play here: the growing event playlists, from the beginning. */
+  | { kind: 'growing'; src: string; type: typeof HLS_TYPE }
+  /** The original cannot play here and no segment exists yet: a progress state. */
+  | { kind: 'waiting'; reason: string }
   /** `growingHls`: the playlists being written while packaging, for browsers that cannot play the original. */
   | { kind: 'original'; src: string; tryChunks: boolean; growingHls: string | null }
   | { kind: 'failed'; reason: string }
@@ -41,15 +51,45 @@ export interface PlanOptions {
   /** Whether MediaSource exists in this browser. */
   mediaSource: boolean
   largeVideoBytes?: number
+  /** What `originalVerdict` said for this browser ('unknown' when the video is not probed yet). */
+  original?: OriginalVerdict
 }
+
+export type OriginalVerdict = 'playable' | 'unplayable' | 'unknown'
+
+/** What the player can ask its browser about a type. */
+export interface TypeSupport {
+  canPlayType(type: string): string
+  /** `MediaSource.isTypeSupported`, where MediaSource exists. */
+  isTypeSupported?: (type: string) => boolean
+}
+
+/**
+ * Whether this browser plays the original by URL: never when the probe says browsers do not (HEVC,
+ * Matroska, MPEG-2…), else whatever the browser answers for the probed codec string; 'unknown'
+ * before the probe (the caller falls back to the served type).
+ */
+export function originalVerdict(playback: PlaybackUrls, browser: TypeSupport): OriginalVerdict {
+  if (playback.directPlayable === false) return 'unplayable'
+  if (!playback.mimeCodecs) return 'unknown'
+  const supported = browser.canPlayType(playback.mimeCodecs) !== '' || (browser.isTypeSupported?.(playback.mimeCodecs) ?? false)
+  return supported ? 'playable' : 'unplayable'
+}
+
+export const UNPLAYABLE_REASON = 'This browser cannot play the original; it plays as soon as the first parts are prepared.'
 
 export function planSource(view: PlayableView, opts: PlanOptions): SourcePlan {
   if (view.status === 'failed') return { kind: 'failed', reason: view.error || 'Processing failed.' }
   const { hls, dash, direct } = view.playback
-  if (view.status === 'ready' && !opts.preferOriginal) {
+  if (view.status === 'ready' && (!opts.preferOriginal || opts.original === 'unplayable')) {
     const first = opts.preferDash ? dash : hls
     if (first) return { kind: 'abr', src: first, type: opts.preferDash ? DASH_TYPE : HLS_TYPE }
     if (dash) return { kind: 'abr', src: dash, type: DASH_TYPE }
+  }
+  if (opts.original === 'unplayable') {
+    const { live, hls: growing } = view.playback
+    if (view.status === 'processing' && live && growing) return { kind: 'growing', src: growing, type: HLS_TYPE }
+    return { kind: 'waiting', reason: UNPLAYABLE_REASON }
   }
   const large = (view.sizeBytes ?? 0) >= (opts.largeVideoBytes ?? LARGE_VIDEO_BYTES)
   return { kind: 'original', src: direct, tryChunks: large && opts.mediaSource, growingHls: view.status === 'processing' ? hls : null }

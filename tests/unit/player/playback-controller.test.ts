@@ -11,6 +11,7 @@ class FakePlayer implements MediaPlayer {
   isPaused = true
   played = 0
   private loaded: (() => void)[] = []
+  private playing: (() => void)[] = []
   canPlay: (t: string) => string = (t) => (t === 'video/mp4' ? 'maybe' : '')
   setSource(src: string, type: string) {
     this.sources.push({ src, type })
@@ -29,9 +30,19 @@ class FakePlayer implements MediaPlayer {
   onceLoaded(fn: () => void) {
     this.loaded.push(fn)
   }
+  oncePlaying(fn: () => void) {
+    this.playing.push(fn)
+  }
   load() {
     const fns = this.loaded
     this.loaded = []
+    for (const f of fns) f()
+  }
+  /** Playback starts at `at` (a player on a live playlist jumps to its edge by itself). */
+  startPlaying(at: number) {
+    this.time = at
+    const fns = this.playing
+    this.playing = []
     for (const f of fns) f()
   }
   mediaElement() {
@@ -113,5 +124,73 @@ describe('PlaybackController (source choice and switches)', () => {
     await c.start()
     expect(player.sources).toEqual([{ src: '/c/h/original', type: 'video/mp4' }])
     expect(c.getStats().source).toBe('direct')
+  })
+
+  describe('with probe facts in the view', () => {
+    const hevcMkv = { directPlayable: false, mimeCodecs: 'video/x-matroska; codecs="hvc1.1.6.L120.B0, mp4a.40.2"' }
+    const h264Mp4 = { directPlayable: true, mimeCodecs: 'video/mp4; codecs="avc1.64001f, mp4a.40.2"' }
+
+    it('never offers an original the probe calls unplayable, even where the browser claims its type', async () => {
+      const { player, states, c } = run({ status: 'processing', sizeBytes: 1000, playback: { ...playback, ...hevcMkv } }, 'video/x-matroska')
+      player.canPlay = () => 'maybe'
+      await c.start()
+      expect(player.sources).toEqual([])
+      expect(states.at(-1)?.kind).toBe('waiting')
+    })
+
+    it('waits, then starts the growing playlists from the beginning as soon as they exist', async () => {
+      const { player, states, c } = run({ status: 'processing', sizeBytes: 1000, playback: { ...playback, ...hevcMkv } }, 'video/x-matroska')
+      await c.start()
+      expect(states.at(-1)?.kind).toBe('waiting')
+      // A poll without segments yet changes nothing.
+      c.update({ status: 'processing', sizeBytes: 1000, playback: { ...playback, ...hevcMkv } })
+      expect(player.sources).toEqual([])
+      c.update({ status: 'processing', sizeBytes: 1000, playback: { ...playback, ...hevcMkv, hls: '/c/h/t/x/.partial/master.m3u8', live: true } })
+      expect(player.sources).toEqual([{ src: '/c/h/t/x/.partial/master.m3u8', type: 'application/x-mpegURL' }])
+      expect(states.at(-1)).toEqual({ kind: 'playing', source: 'abr' })
+      player.load()
+      player.startPlaying(14) // the live edge of an event playlist
+      expect(player.time).toBe(0)
+      // Later polls while playing leave the source alone; STORED moves on to the final playlists.
+      c.update({ status: 'processing', sizeBytes: 1000, playback: { ...playback, ...hevcMkv, hls: '/c/h/t/x/.partial/master.m3u8', live: true } })
+      expect(player.sources).toHaveLength(1)
+      player.time = 9
+      c.switchToAbr({ status: 'ready', sizeBytes: 1000, playback: { ...playback, ...hevcMkv, hls: '/c/h/master.m3u8' } })
+      expect(player.sources.at(-1)).toEqual({ src: '/c/h/master.m3u8', type: 'application/x-mpegURL' })
+      player.load()
+      expect(player.time).toBe(9)
+    })
+
+    it('opened while live, it starts on the growing playlists without asking for the original', async () => {
+      let heads = 0
+      const player = new FakePlayer()
+      const view = { status: 'processing' as const, sizeBytes: 1000, playback: { ...playback, ...hevcMkv, hls: '/g.m3u8', live: true } }
+      const countingHead = (async () => {
+        heads++
+        return new Response()
+      }) as unknown as typeof fetch
+      const c = new PlaybackController(player, view, { log: quiet, preferOriginal: false, startAt: 5, fetch: countingHead })
+      await c.start()
+      expect(heads).toBe(0)
+      expect(player.sources).toEqual([{ src: '/g.m3u8', type: 'application/x-mpegURL' }])
+      player.load()
+      player.startPlaying(30)
+      expect(player.time).toBe(5)
+    })
+
+    it('plays a probed H.264 MP4 directly when the browser supports its codec string', async () => {
+      const { player, c } = run({ status: 'processing', sizeBytes: 1000, playback: { ...playback, ...h264Mp4, hls: '/g.m3u8', live: true } }, 'video/mp4')
+      player.canPlay = (t) => (t.startsWith('video/mp4') ? 'probably' : '')
+      await c.start()
+      expect(player.sources).toEqual([{ src: '/c/h/original', type: 'video/mp4' }])
+    })
+
+    it('takes the growing playlists when this browser rejects the probed codecs (e.g. AV1 without a decoder)', async () => {
+      const av1 = { directPlayable: true, mimeCodecs: 'video/webm; codecs="av01.0.08M.08, opus"' }
+      const { player, c } = run({ status: 'processing', sizeBytes: 1000, playback: { ...playback, ...av1, hls: '/g.m3u8', live: true } }, 'video/webm')
+      player.canPlay = (t) => (t === 'video/webm' ? 'maybe' : '')
+      await c.start()
+      expect(player.sources).toEqual([{ src: '/g.m3u8', type: 'application/x-mpegURL' }])
+    })
   })
 })
