@@ -10,6 +10,7 @@
  */
 import path from 'node:path'
 import type { StreamingConfig } from '@/lib/config/streaming'
+import { type ColorFacts, colorChain, outputColorArgs } from './color'
 import type { LadderPlan } from './ladder'
 import { DASH_MANIFEST, HLS_MASTER, INIT_TEMPLATE, SEGMENT_TEMPLATE } from '@/lib/content/layout'
 import type { ProbeFacts } from './probe'
@@ -39,9 +40,13 @@ export function representationIds(plan: Pick<LadderPlan, 'rungs' | 'audio'>): { 
   return { video, audio: plan.audio ? video.length : null }
 }
 
-/** Pure: one decode, optional resample, then split → scale per rung (yuv420p for every player). */
-export function buildFilterGraph(plan: Pick<LadderPlan, 'rungs' | 'fps' | 'resample'>): string {
-  const pre = plan.resample ? `fps=${plan.fps},` : ''
+/**
+ * Pure: one decode, optional resample, tone mapping / gamut conversion when the source needs it (once, at
+ * full size), then split → scale per rung (yuv420p for every player).
+ */
+export function buildFilterGraph(plan: Pick<LadderPlan, 'rungs' | 'fps' | 'resample'>, color?: ColorFacts): string {
+  const chain = colorChain(color)
+  const pre = (plan.resample ? `fps=${plan.fps},` : '') + (chain ? `${chain},` : '')
   const n = plan.rungs.length
   const scale = (i: number) => `scale=${plan.rungs[i].width}:${plan.rungs[i].height},format=yuv420p[v${i}]`
   if (n === 1) return `[0:v:0]${pre}${scale(0)}`
@@ -58,7 +63,7 @@ export interface TranscodeArgsInput {
   inputPath: string
   /** Directory that receives manifest.mpd, playlists and streams/ (the work directory). */
   outDir: string
-  facts: Pick<ProbeFacts, 'container'>
+  facts: Pick<ProbeFacts, 'container' | 'color'>
   plan: LadderPlan
   config: Pick<StreamingConfig, 'segmentDuration' | 'startupSegments' | 'audio' | 'encoder'>
 }
@@ -80,7 +85,7 @@ export function buildTranscodeArgs({ inputPath, outDir, facts, plan, config }: T
     '-y',
     ...safeInputArgs(inputPath, facts.container),
     '-filter_complex',
-    buildFilterGraph(plan),
+    buildFilterGraph(plan, facts.color),
   ]
   for (let i = 0; i < plan.rungs.length; i++) args.push('-map', `[v${i}]`)
   if (plan.audio) args.push('-map', '0:a:0')
@@ -95,6 +100,7 @@ export function buildTranscodeArgs({ inputPath, outDir, facts, plan, config }: T
     config.encoder.preset,
     '-profile:v',
     'main',
+    ...outputColorArgs(facts.color),
     ...(config.encoder.threads > 0 ? ['-threads', String(config.encoder.threads)] : []),
     '-g',
     String(gop),

@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import type { StreamingConfig } from '@/lib/config/streaming'
+import { type ColorFacts, colorFactsOf } from './color'
 import { MediaRejected, PipelineError } from './errors'
 import { safeInputArgs } from './ffmpeg-args'
 import { findExternalReferences } from './mov-refs'
@@ -28,6 +29,8 @@ export interface ProbeFacts {
   videoProfile?: string
   videoLevel?: number
   pixFmt: string
+  /** Transfer, primaries, matrix, range and bit depth: decides tone mapping (see color.ts). */
+  color: ColorFacts
   hasAudio: boolean
   audioCodec: string | null
   /** e.g. 'LC', 'HE-AAC'. */
@@ -70,6 +73,10 @@ const ffprobeSchema = z.object({
           pix_fmt: z.string().optional(),
           profile: z.string().optional(),
           level: z.number().optional(),
+          color_transfer: z.string().optional(),
+          color_primaries: z.string().optional(),
+          color_space: z.string().optional(),
+          color_range: z.string().optional(),
           duration: z.string().optional(),
           channels: z.number().optional(),
           sample_rate: z.string().optional(),
@@ -135,6 +142,7 @@ export function factsFromFfprobe(raw: unknown, container: Demuxer, sizeBytes: nu
     videoProfile: video.profile,
     videoLevel: video.level !== undefined && video.level >= 0 ? video.level : undefined,
     pixFmt: video.pix_fmt ?? 'unknown',
+    color: colorFactsOf(video),
     hasAudio: Boolean(audio),
     audioCodec: audio?.codec_name ?? null,
     audioProfile: audio?.profile,

@@ -71,6 +71,7 @@ describe('the encoder is hardened even if the probe were fooled', () => {
     vfr: false,
     videoCodec: 'h264',
     pixFmt: 'yuv420p',
+    color: { transfer: null, primaries: null, matrix: null, range: null, bitDepth: 8 },
     hasAudio: false,
     audioCodec: null,
     audioChannels: 0,

@@ -3,7 +3,8 @@ import type { StreamingConfig } from '@/lib/config/streaming'
 import { buildFilterGraph, buildTranscodeArgs, representationIds, safeInputArgs } from '@/lib/pipeline/ffmpeg-args'
 import { planLadder } from '@/lib/pipeline/ladder'
 import { factsFromFfprobe, type ProbeFacts } from '@/lib/pipeline/probe'
-import { landscape1080, oddNoAudio, phonePortrait } from './probe-fixtures'
+import { bitDepthOf, colorFactsOf } from '@/lib/pipeline/color'
+import { hlgNoPrimaries, landscape1080, oddNoAudio, phonePortrait, pqHevc, sdr10bit709, wideGamutSdr } from './probe-fixtures'
 
 const config: StreamingConfig = {
   segmentDuration: 4,
@@ -103,6 +104,52 @@ describe('buildTranscodeArgs', () => {
       expect(flagValue(input, '-f')).toMatch(/^(mov|matroska)$/)
       expect(input[input.length - 1]).toMatch(/^file:\//)
     }
+  })
+})
+
+describe('HDR and wide-gamut sources', () => {
+  const TAGS = ['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709']
+  const tagsIn = (args: string[]) => args.slice(args.indexOf('-color_primaries'), args.indexOf('-color_primaries') + 6)
+
+  it('tone-maps a PQ source once, before the split, and tags the renditions BT.709', () => {
+    const args = argsFor(factsFromFfprobe(pqHevc, 'mov', 15_000_000))
+    expect(flagValue(args, '-filter_complex')).toBe(
+      '[0:v:0]zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:rin=tv:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=mobius:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p,' +
+        'split=4[s0][s1][s2][s3];[s0]scale=1920:1080,format=yuv420p[v0];[s1]scale=1280:720,format=yuv420p[v1];[s2]scale=854:480,format=yuv420p[v2];[s3]scale=640:360,format=yuv420p[v3]',
+    )
+    expect(tagsIn(args)).toEqual(TAGS)
+    // Tags are output options: after the filter graph, with the encoder's.
+    expect(args.indexOf('-color_primaries')).toBeGreaterThan(args.indexOf('-c:v'))
+  })
+
+  it('tone-maps HLG, assuming BT.2020 when the primaries are untagged, and reads full range as such', () => {
+    const graph = flagValue(argsFor(factsFromFfprobe(hlgNoPrimaries, 'matroska', 1)), '-filter_complex')
+    expect(graph).toMatch(/^\[0:v:0\]zscale=tin=arib-std-b67:pin=bt2020:min=bt2020nc:rin=pc:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=mobius:desat=0,/)
+  })
+
+  it('converts wide-gamut SDR to BT.709 primaries without tone mapping', () => {
+    const args = argsFor(factsFromFfprobe(wideGamutSdr, 'mov', 1))
+    expect(flagValue(args, '-filter_complex')).toMatch(/^\[0:v:0\]zscale=tin=bt2020-10:pin=bt2020:min=bt2020nc:rin=tv:p=bt709:t=bt709:m=bt709:r=tv,format=yuv420p,split=4/)
+    expect(flagValue(args, '-filter_complex')).not.toContain('tonemap')
+    expect(tagsIn(args)).toEqual(TAGS)
+  })
+
+  it('only converts 10-bit SDR to 8-bit 4:2:0, keeping its BT.709 tags', () => {
+    const args = argsFor(factsFromFfprobe(sdr10bit709, 'mov', 1))
+    expect(flagValue(args, '-filter_complex')).toMatch(/^\[0:v:0\]split=4\[s0\]\[s1\]\[s2\]\[s3\];\[s0\]scale=1920:1080,format=yuv420p\[v0\]/)
+    expect(tagsIn(args)).toEqual(TAGS)
+  })
+
+  it('leaves untagged SDR sources untagged (10-bit phone video too)', () => {
+    const args = argsFor(factsFromFfprobe(phonePortrait, 'mov', 1))
+    expect(args).not.toContain('-color_primaries')
+    expect(flagValue(args, '-filter_complex')).not.toContain('zscale')
+  })
+
+  it('records the colour facts and bit depth from ffprobe', () => {
+    expect(factsFromFfprobe(pqHevc, 'mov', 1).color).toEqual({ transfer: 'smpte2084', primaries: 'bt2020', matrix: 'bt2020nc', range: 'tv', bitDepth: 10 })
+    expect(colorFactsOf({ color_transfer: 'unknown', pix_fmt: 'yuv420p' })).toEqual({ transfer: null, primaries: null, matrix: null, range: null, bitDepth: 8 })
+    expect(['yuv420p', 'yuv420p10le', 'p010le', 'yuv444p12le', 'gray16be'].map(bitDepthOf)).toEqual([8, 10, 10, 12, 16])
   })
 })
 

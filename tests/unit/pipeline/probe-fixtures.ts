@@ -33,6 +33,38 @@ export const phonePortrait = {
   ],
 }
 
+/** A 10-bit HDR10 (PQ, BT.2020) HEVC clip, as a phone or a grading tool writes it. */
+export const pqHevc = {
+  format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '10.000000', bit_rate: '12000000', nb_streams: 1 },
+  streams: [
+    { index: 0, codec_type: 'video', codec_name: 'hevc', width: 3840, height: 2160, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p10le', color_range: 'tv', color_space: 'bt2020nc', color_transfer: 'smpte2084', color_primaries: 'bt2020' },
+  ],
+}
+
+/** HLG broadcast-style source, full range and without a primaries tag. */
+export const hlgNoPrimaries = {
+  format: { format_name: 'matroska,webm', duration: '10.000000', bit_rate: '8000000', nb_streams: 1 },
+  streams: [
+    { index: 0, codec_type: 'video', codec_name: 'hevc', width: 1920, height: 1080, r_frame_rate: '25/1', avg_frame_rate: '25/1', pix_fmt: 'yuv420p10le', color_range: 'pc', color_transfer: 'arib-std-b67' },
+  ],
+}
+
+/** Wide-gamut SDR: BT.2020 primaries with the SDR BT.2020 transfer. */
+export const wideGamutSdr = {
+  format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '10.000000', bit_rate: '8000000', nb_streams: 1 },
+  streams: [
+    { index: 0, codec_type: 'video', codec_name: 'hevc', width: 1920, height: 1080, r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p10le', color_range: 'tv', color_space: 'bt2020nc', color_transfer: 'bt2020-10', color_primaries: 'bt2020' },
+  ],
+}
+
+/** 10-bit SDR BT.709 (camera log-free profile). */
+export const sdr10bit709 = {
+  format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '10.000000', bit_rate: '8000000', nb_streams: 1 },
+  streams: [
+    { index: 0, codec_type: 'video', codec_name: 'h264', width: 1920, height: 1080, r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv422p10le', color_range: 'tv', color_space: 'bt709', color_transfer: 'bt709', color_primaries: 'bt709' },
+  ],
+}
+
 export const oddNoAudio = {
   format: { format_name: 'matroska,webm', duration: '3.000000', bit_rate: '3800000', nb_streams: 1 },
   streams: [{ index: 0, codec_type: 'video', codec_name: 'h264', width: 854, height: 481, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv444p' }],
@@ -80,6 +112,7 @@ export function facts(over: Partial<ProbeFacts> = {}): ProbeFacts {
     vfr: false,
     videoCodec: 'h264',
     pixFmt: 'yuv420p',
+    color: { transfer: null, primaries: null, matrix: null, range: null, bitDepth: 8 },
     hasAudio: true,
     audioCodec: 'aac',
     audioChannels: 2,
