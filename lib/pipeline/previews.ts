@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { colorChain } from './color'
 import { PipelineError } from './errors'
 import { safeInputArgs } from './ffmpeg-args'
 import { even } from './ladder'
@@ -129,11 +130,14 @@ export async function makePreviews(opts: PreviewOptions): Promise<Previews> {
       { t: times.poster, file: POSTER, w: poster.w, h: poster.h },
       ...times.thumbnails.map((t, i) => ({ t, file: thumbnailPath(i + 1), w: 320, h: thumbH })),
     ]
+    // Stills taken from the source get the ladder's tone mapping, so HDR posters are not grey either.
+    const toSdr = colorChain(probe.color)
+    const fromSource = (vf: string) => (toSdr ? `${toSdr},${vf}` : vf)
     const grab = async (list: typeof shots) => {
       const args: string[] = []
       for (const s of list) args.push(...safeInputArgs(opts.inputPath, probe.container, { seekS: s.t }))
       list.forEach((s, i) => {
-        args.push('-map', `${i}:v:0`, '-frames:v', '1', '-vf', `scale=${s.w}:${s.h}`, '-q:v', '3', '-f', 'image2', '-update', '1', out(s.file))
+        args.push('-map', `${i}:v:0`, '-frames:v', '1', '-vf', fromSource(`scale=${s.w}:${s.h}`), '-q:v', '3', '-f', 'image2', '-update', '1', out(s.file))
       })
       await ffmpeg(args, opts.signal)
     }
@@ -158,7 +162,7 @@ export async function makePreviews(opts: PreviewOptions): Promise<Previews> {
         () => concatFiles(files),
       )
     } else {
-      await ffmpeg([...safeInputArgs(opts.inputPath, probe.container), '-vf', grid, ...sbOut], opts.signal)
+      await ffmpeg([...safeInputArgs(opts.inputPath, probe.container), '-vf', fromSource(grid), ...sbOut], opts.signal)
     }
     await writeFile(out(STORYBOARD_VTT), buildStoryboardVtt(plan, probe.durationMs, path.basename(STORYBOARD_IMAGE)))
 

@@ -68,6 +68,10 @@ describe('HDR sources', () => {
       expect(Math.abs((await centreLuma(playlist)) - expected), `${r.name} luma vs the SDR original`).toBeLessThanOrEqual(TOLERANCE)
     }
 
+    // The poster is taken from the source: it is tone-mapped too (JPEG is full range, hence the rescale).
+    const poster = await centreLuma(path.join(out, 'thumbs/poster.jpg'))
+    expect(Math.abs(16 + (poster * 219) / 255 - expected), 'poster luma').toBeLessThanOrEqual(TOLERANCE)
+
     // The check has teeth: reading the PQ code values as SDR (a plain 8-bit conversion) fails it.
     const plain = await centreLuma(pq, ['format=yuv420p'])
     expect(Math.abs(plain - expected)).toBeGreaterThan(TOLERANCE)
