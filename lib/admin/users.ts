@@ -28,7 +28,6 @@ export const updateUserInput = z
   .strict()
   .meta({ id: 'UpdateUserInput' })
 
-export const userIdParams = z.object({ id: idString() })
 
 const requireAdmin = (actor: Actor) => {
   if (!isAdmin(actor)) throw new AppError('FORBIDDEN', 'Admins only.')

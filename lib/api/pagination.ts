@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { AppError } from '@/lib/errors'
 
 /**
@@ -17,3 +18,6 @@ export async function pageAfter(
   }
   return { cursor: { id: cursor }, skip: 1 }
 }
+
+/** A list answer without pagination, `{ items }`, named `id` in the document. */
+export const itemsOf = <T extends z.ZodType>(item: T, id: string) => z.object({ items: z.array(item) }).meta({ id })

@@ -19,6 +19,8 @@ interface Options<S extends z.ZodType | undefined> {
   scope?: Scope
   /** Also serve anonymous callers (public reads); `actor` is null for them. */
   anonymous?: boolean
+  /** Open to everyone: no actor is resolved, so no key (not even a revoked one) changes the answer. */
+  open?: boolean
   params?: S
 }
 
@@ -38,10 +40,10 @@ export function route<S extends z.ZodType | undefined = undefined>(
   return async (req: Request, context: { params: Promise<Record<string, string | string[]>> }) => {
     try {
       assertNotCrossSite(req.method, { authorization: req.headers.get('authorization'), cookie: req.headers.get('cookie') }, originHeaders(req.headers))
-      const actor = await actorFromRequest(req)
+      const actor = options.open ? null : await actorFromRequest(req)
       // A key that was sent but is unknown or revoked is an error even where anonymous calls are
       // fine: silently serving it as anonymous would hide the client's mistake.
-      if (!actor && /^bearer\s/i.test(req.headers.get('authorization') ?? '')) {
+      if (!actor && !options.open && /^bearer\s/i.test(req.headers.get('authorization') ?? '')) {
         throw new AppError('UNAUTHENTICATED', 'The API key is invalid or revoked.')
       }
       const limit = actor?.apiKeyId ? apiKeyLimiter().take(actor.apiKeyId) : null

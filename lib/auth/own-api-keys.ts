@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { AppError } from '@/lib/errors'
-import { idString } from '@/lib/validation/text'
 import { type Actor, isAdmin } from './actor'
 import { createApiKey, createApiKeyInput, listApiKeys, revokeApiKey } from './api-keys'
 
@@ -28,7 +27,6 @@ export const createdApiKeyView = apiKeyView
   .meta({ id: 'CreatedApiKey' })
 
 export const listApiKeysQuery = z.object({ all: z.stringbool().default(false) })
-export const apiKeyIdParams = z.object({ id: idString() })
 
 type Row = Awaited<ReturnType<typeof listApiKeys>>[number]
 const view = (k: Row): ApiKeyView => ({

@@ -7,6 +7,23 @@ import { HASH_RE } from './paths'
 
 export const hashParams = z.object({ hash: z.string().regex(HASH_RE, 'a 64-character lowercase hex SHA-256') })
 
+export const contentInfoSchema = z
+  .object({
+    hash: z.string(),
+    state: z.enum(['UPLOADED', 'PROCESSING', 'STORED', 'FAILED']),
+    sizeBytes: z.number(),
+    mime: z.string(),
+    durationMs: z.int().nullable(),
+    width: z.int().nullable(),
+    height: z.int().nullable(),
+    probe: z.unknown().meta({ description: 'ffprobe facts recorded at ingest.' }),
+    error: z.string().nullable(),
+    storedAt: z.iso.datetime().nullable(),
+    renditions: z.array(z.object({ name: z.string(), kind: z.string(), width: z.int(), height: z.int(), bitrate: z.int(), codecs: z.string(), bytes: z.number(), segments: z.int() })),
+    totalBytes: z.number(),
+  })
+  .meta({ id: 'ContentInfo' })
+
 /** Probe facts, renditions and sizes of stored content, for whoever may view a video made of it. */
 export async function contentInfo(actor: Actor | null, hash: string) {
   const access = await contentAccess(actor, hash)

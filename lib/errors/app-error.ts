@@ -30,6 +30,21 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
+/** The body of every error response, as the OpenAPI document describes it. */
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ example: 'about:blank' }),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string().optional(),
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'Validation failures, one per field (422 only).' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details. `code` is stable; `detail` is for people.' })
+
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi'
 import type { z } from 'zod'
 import type { Scope } from '@/lib/auth/actor'
-import { problemSchema } from './schemas'
+import { problemSchema } from '@/lib/errors'
 
 /** What the `{id}`-like path parameter of an operation names, for the check-params suite. */
 export type ResourceKind =
@@ -40,7 +40,7 @@ export interface Access {
   protocol?: 'tus'
 }
 
-type Method = 'get' | 'post' | 'patch' | 'delete' | 'head' | 'put'
+export type Method = 'get' | 'post' | 'patch' | 'delete' | 'head' | 'put'
 
 export interface OperationSpec {
   method: Method

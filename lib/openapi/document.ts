@@ -2,7 +2,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { WEBHOOK_POLICY } from '@/lib/webhooks/policy'
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, sessionFailedEvent, videoFailedEvent, videoReadyEvent } from '@/lib/webhooks/schemas'
 import { SIGNATURE_TOLERANCE_SECONDS } from '@/lib/webhooks/signing'
-import { registerOperations } from './operations'
+import { defineOperation } from './define'
+import { OPERATIONS } from './registry'
 
 // The OpenAPI 3.1 document of /api/v1, generated from the zod schemas the handlers parse with.
 
@@ -50,7 +51,7 @@ function buildDocument() {
     scheme: 'bearer',
     description: 'The `METRICS_TOKEN` configured on the server (Prometheus scrapes).',
   })
-  registerOperations(registry)
+  for (const { operationId, op } of OPERATIONS) defineOperation(registry, { ...op, operationId })
   for (const [event, schema, summary] of [
     ['video.ready', videoReadyEvent, 'A video is ready to play'],
     ['video.failed', videoFailedEvent, 'A video failed to process'],

@@ -1,10 +1,9 @@
 import { z } from 'zod'
-import { type Command, clientIdSchema, commandSchema, MAX_ROOM_VIDEOS } from '@/lib/realtime/protocol'
+import { type Command, clientIdSchema, commandSchema, MAX_ROOM_VIDEOS, roomStateSchema } from '@/lib/realtime/protocol'
 import { idString, plainText } from '@/lib/validation/text'
+import { visibilitySchema } from '@/lib/videos/schemas'
 
-// Input schemas for the REST layer (`app/api/v1/rooms`, `app/api/v1/playlists`). The command body
-// of `POST /api/v1/rooms/{id}/commands` is `commandBodySchema` (the protocol command without
-// roomId, which comes from the path).
+// Input and response schemas of the rooms and playlists API (lib/rooms/api.ts).
 
 export { commandSchema }
 
@@ -23,6 +22,17 @@ export const listRoomsInput = z.object({
   personal: flag,
 })
 export type ListRoomsInput = z.input<typeof listRoomsInput>
+
+/** The REST command body: a protocol command without `roomId` (the path names the room). */
+export const commandBodySchema = z
+  .discriminatedUnion(
+    'type',
+    commandSchema.options.map((o) => z.object(Object.fromEntries(Object.entries(o.shape).filter(([k]) => k !== 'roomId')))) as never,
+  )
+  .meta({
+    id: 'RoomCommand',
+    description: '`playlist.load` takes exactly one of `videoIds` or `playlistId`. The room comes from the path.',
+  })
 
 /**
  * The command of `POST /api/v1/rooms/{id}/commands`: the body is a protocol command whose
@@ -49,3 +59,35 @@ export const listPlaylistsInput = z.object({
   all: flag,
 })
 export type ListPlaylistsInput = z.input<typeof listPlaylistsInput>
+
+// Response shapes.
+
+export const roomSchema = roomStateSchema
+  .extend({ ownerId: z.string(), personal: z.boolean() })
+  .meta({ id: 'Room', description: 'A room\'s authoritative playback state. `updatedAt` is server epoch ms; while playing, the position advances from `positionMs` at `rate`.' })
+
+export const playlistItemSchema = z.object({
+  position: z.int(),
+  videoId: z.string(),
+  title: z.string(),
+  visibility: visibilitySchema,
+})
+
+export const playlistSchema = z
+  .object({ id: z.string(), ownerId: z.string(), name: z.string(), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime(), items: z.array(playlistItemSchema) })
+  .meta({ id: 'Playlist' })
+
+export const playlistSummarySchema = z
+  .object({ id: z.string(), ownerId: z.string(), name: z.string(), itemCount: z.int(), updatedAt: z.iso.datetime() })
+  .meta({ id: 'PlaylistSummary' })
+
+export const commandResultSchema = z
+  .object({
+    ok: z.literal(true),
+    seq: z.int().meta({ description: 'The room sequence number assigned to the command.' }),
+    state: roomStateSchema.meta({ description: 'The room state after the command.' }),
+    delivered: z.boolean().meta({ description: 'Whether it was broadcast to connected players (false where no realtime server runs).' }),
+    serverReceivedAt: z.number().meta({ description: 'Server epoch ms.' }),
+    serverSentAt: z.number().meta({ description: 'Server epoch ms.' }),
+  })
+  .meta({ id: 'CommandResult' })

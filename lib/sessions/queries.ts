@@ -8,10 +8,8 @@ import { localContentStore } from '@/lib/content/store'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { SESSION_POLICY } from '@/lib/queue/policy'
-import { idString } from '@/lib/validation/text'
 import { isLeased } from './states'
 
-export const sessionIdParams = z.object({ id: idString() })
 export const logsQuery = z.object({ bytes: z.coerce.number().int().min(1).max(1 << 20).default(64 * 1024) })
 
 /** The session if the actor is an admin or owns a video made from its content; else 404. */

@@ -6,12 +6,3 @@ export const MEDIA_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   // Media elements, manifests and segments need no more; a document opened from here is sandboxed.
   'Content-Security-Policy': "sandbox; default-src 'none'",
 }
-
-/** The same headers on a route handler's response (the content info routes answered by Next). */
-export function withMediaSecurityHeaders<A extends unknown[]>(handler: (...args: A) => Promise<Response>) {
-  return async (...args: A): Promise<Response> => {
-    const res = await handler(...args)
-    for (const [name, value] of Object.entries(MEDIA_SECURITY_HEADERS)) res.headers.set(name, value)
-    return res
-  }
-}

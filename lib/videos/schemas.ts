@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { idString, plainText } from '@/lib/validation/text'
+import { plainText } from '@/lib/validation/text'
 
 export const visibilitySchema = z.enum(['PUBLIC', 'UNLISTED', 'PRIVATE'])
 
@@ -14,4 +14,74 @@ export const videoMetadataInput = z.object({
 })
 export type VideoMetadata = z.infer<typeof videoMetadataInput>
 
-export const videoIdParams = z.object({ id: idString() })
+// Response shapes (kept loose: extra fields allowed, so a new field does not make the document lie).
+
+const owner = z.object({ id: z.string(), name: z.string() })
+const status = z.enum(['processing', 'ready', 'failed'])
+
+export const videoSummarySchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string(),
+    visibility: visibilitySchema,
+    owner,
+    views: z.int(),
+    createdAt: z.iso.datetime(),
+    status,
+    contentHash: z.string(),
+    durationMs: z.int().nullable(),
+    width: z.int().nullable(),
+    height: z.int().nullable(),
+    poster: z.string().nullable().optional().meta({ description: 'Poster image once ready (list items).' }),
+  })
+  .meta({ id: 'VideoSummary' })
+
+export const videoPageSchema = z
+  .object({ items: z.array(videoSummarySchema), nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }) })
+  .meta({ id: 'VideoPage' })
+
+export const playbackUrlsSchema = z
+  .object({
+    direct: z.string().meta({ description: 'The original file (range requests).' }),
+    hls: z.string().nullable(),
+    dash: z.string().nullable(),
+    poster: z.string().nullable(),
+    storyboard: z.string().nullable(),
+    directPlayable: z.boolean().nullable().meta({ description: 'Whether browsers play the original by URL (from its probed container and codecs); null until probed.' }),
+    mimeCodecs: z.string().nullable().meta({ description: 'The original\'s type with RFC 6381 codecs, e.g. `video/mp4; codecs="avc1.64001f, mp4a.40.2"`, for `MediaSource.isTypeSupported`; null until probed.' }),
+  })
+  .meta({ id: 'PlaybackUrls', description: 'Absolute paths; private videos carry a playback token in the path.' })
+
+export const videoSchema = videoSummarySchema
+  .extend({
+    sessionId: z.string().nullable(),
+    progress: z.number().meta({ description: '0…1' }),
+    error: z.string().optional(),
+    sizeBytes: z.number(),
+    renditions: z.array(
+      z.object({ name: z.string(), kind: z.string(), width: z.int(), height: z.int(), bitrate: z.int(), codecs: z.string() }),
+    ),
+    playback: playbackUrlsSchema,
+    canEdit: z.boolean(),
+    deduplicated: z.boolean().optional().meta({ description: 'Upload responses only: the bytes were stored already.' }),
+  })
+  .meta({ id: 'Video' })
+
+export const uploadFormSchema = z
+  .object({
+    file: z.string().meta({ format: 'binary', description: 'The video file (last part of the form).' }),
+    title: z.string().min(1).max(200),
+    description: z.string().max(5000).optional(),
+    visibility: visibilitySchema.optional(),
+  })
+  .meta({ id: 'UploadForm' })
+
+export const playbackTokenSchema = z
+  .object({
+    token: z.string(),
+    expiresAt: z.iso.datetime(),
+    contentHash: z.string(),
+    urls: z.object({ direct: z.string(), hls: z.string().nullable(), dash: z.string().nullable() }),
+  })
+  .meta({ id: 'PlaybackToken' })

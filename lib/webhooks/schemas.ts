@@ -52,8 +52,6 @@ export const listWebhooksQuery = z.object({
   all: z.stringbool().default(false),
 })
 
-export const webhookIdParams = z.object({ id: idString() })
-export const deliveryParams = z.object({ id: idString(), deliveryId: idString() })
 
 export const listDeliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),

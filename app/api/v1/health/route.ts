@@ -1,9 +1,6 @@
-import { json } from '@/lib/api/route'
-import { checkHealth } from '@/lib/health'
+import { handlersFor } from '@/lib/api/operation'
+import { systemApi } from '@/lib/system/api'
 
 export const dynamic = 'force-dynamic'
 
-export async function GET() {
-  const health = await checkHealth()
-  return json(health, { status: health.db === 'ok' ? 200 : 503 })
-}
+export const { GET } = handlersFor(systemApi.getHealth)

@@ -1,7 +1,6 @@
-import { json, route } from '@/lib/api/route'
-import { getOverview } from '@/lib/admin/overview'
+import { handlersFor } from '@/lib/api/operation'
+import { adminApi } from '@/lib/admin/api'
 
 export const dynamic = 'force-dynamic'
 
-/** The health monitor snapshot: encode rate, segments, queue, workers, delivery, players, alerts. */
-export const GET = route({ scope: 'admin' }, async () => json(await getOverview()))
+export const { GET } = handlersFor(adminApi.getAdminOverview)

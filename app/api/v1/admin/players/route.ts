@@ -1,7 +1,6 @@
-import { json, route } from '@/lib/api/route'
-import { listConnectedPlayers } from '@/lib/admin/players'
+import { handlersFor } from '@/lib/api/operation'
+import { adminApi } from '@/lib/admin/api'
 
 export const dynamic = 'force-dynamic'
 
-/** Connected players with their last presence report; control them with room commands. */
-export const GET = route({ scope: 'admin' }, async () => json({ items: await listConnectedPlayers() }))
+export const { GET } = handlersFor(adminApi.listPlayers)

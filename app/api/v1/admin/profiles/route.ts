@@ -1,7 +1,6 @@
-import { json, route } from '@/lib/api/route'
-import { encodingProfiles } from '@/lib/sessions/actions'
+import { handlersFor } from '@/lib/api/operation'
+import { adminApi } from '@/lib/admin/api'
 
 export const dynamic = 'force-dynamic'
 
-/** The encoding profiles a re-encode may choose. */
-export const GET = route({ scope: 'admin' }, async () => json({ items: encodingProfiles() }))
+export const { GET } = handlersFor(adminApi.listEncodingProfiles)

@@ -1,9 +1,6 @@
-import { json, route } from '@/lib/api/route'
-import { listAllVideos, listAllVideosQuery } from '@/lib/admin/videos'
+import { handlersFor } from '@/lib/api/operation'
+import { adminApi } from '@/lib/admin/api'
 
 export const dynamic = 'force-dynamic'
 
-export const GET = route({ scope: 'admin' }, async ({ req, actor }) => {
-  const query = listAllVideosQuery.parse(Object.fromEntries(new URL(req.url).searchParams))
-  return json(await listAllVideos(actor!, query))
-})
+export const { GET } = handlersFor(adminApi.listAllVideos)

@@ -1,6 +1,6 @@
-import { json, route } from '@/lib/api/route'
-import { listWorkers } from '@/lib/admin/overview'
+import { handlersFor } from '@/lib/api/operation'
+import { adminApi } from '@/lib/admin/api'
 
 export const dynamic = 'force-dynamic'
 
-export const GET = route({ scope: 'admin' }, async () => json({ items: await listWorkers() }))
+export const { GET } = handlersFor(adminApi.listWorkers)

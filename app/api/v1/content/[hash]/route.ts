@@ -1,9 +1,6 @@
-import { json, route } from '@/lib/api/route'
-import { contentInfo, hashParams } from '@/lib/content/info'
-import { withMediaSecurityHeaders } from '@/lib/streaming/media-headers'
+import { handlersFor } from '@/lib/api/operation'
+import { contentApi } from '@/lib/content/api'
 
 export const dynamic = 'force-dynamic'
 
-export const GET = withMediaSecurityHeaders(
-  route({ scope: 'read', anonymous: true, params: hashParams }, async ({ params, actor }) => json(await contentInfo(actor, params.hash))),
-)
+export const { GET } = handlersFor(contentApi.getContent)

@@ -1,7 +1,6 @@
-import { json, route } from '@/lib/api/route'
-import { getMe } from '@/lib/auth/user-view'
+import { handlersFor } from '@/lib/api/operation'
+import { usersApi } from '@/lib/auth/api'
 
 export const dynamic = 'force-dynamic'
 
-/** Who the caller is: the user behind the session or API key, with the key's scopes. */
-export const GET = route({ scope: 'read' }, async ({ actor }) => json(await getMe(actor!)))
+export const { GET } = handlersFor(usersApi.getMe)

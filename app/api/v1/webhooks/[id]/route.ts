@@ -1,16 +1,6 @@
-import { json, jsonBody, route } from '@/lib/api/route'
-import { deleteWebhook, getWebhook, updateWebhook } from '@/lib/webhooks/manage'
-import { updateWebhookInput, webhookIdParams } from '@/lib/webhooks/schemas'
+import { handlersFor } from '@/lib/api/operation'
+import { webhooksApi } from '@/lib/webhooks/api'
 
 export const dynamic = 'force-dynamic'
 
-export const GET = route({ scope: 'read', params: webhookIdParams }, async ({ params, actor }) => json(await getWebhook(actor!, params.id)))
-
-export const PATCH = route({ scope: 'write', params: webhookIdParams }, async ({ req, params, actor }) =>
-  json(await updateWebhook(actor!, params.id, await jsonBody(req, updateWebhookInput))),
-)
-
-export const DELETE = route({ scope: 'write', params: webhookIdParams }, async ({ params, actor }) => {
-  await deleteWebhook(actor!, params.id)
-  return new Response(null, { status: 204 })
-})
+export const { GET, PATCH, DELETE } = handlersFor(webhooksApi.getWebhook, webhooksApi.updateWebhook, webhooksApi.deleteWebhook)

@@ -1,9 +1,6 @@
-import { json, route } from '@/lib/api/route'
-import { findVisibleSession, sessionHealth, sessionIdParams } from '@/lib/sessions/queries'
+import { handlersFor } from '@/lib/api/operation'
+import { sessionsApi } from '@/lib/sessions/api'
 
 export const dynamic = 'force-dynamic'
 
-export const GET = route({ scope: 'read', params: sessionIdParams }, async ({ params, actor }) => {
-  const session = await findVisibleSession(actor!, params.id)
-  return json(await sessionHealth(session))
-})
+export const { GET } = handlersFor(sessionsApi.getSessionHealth)

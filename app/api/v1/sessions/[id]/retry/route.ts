@@ -1,9 +1,6 @@
-import { json, route } from '@/lib/api/route'
-import { retrySession } from '@/lib/sessions/actions'
-import { sessionIdParams, sessionStatus } from '@/lib/sessions/queries'
+import { handlersFor } from '@/lib/api/operation'
+import { sessionsApi } from '@/lib/sessions/api'
 
 export const dynamic = 'force-dynamic'
 
-export const POST = route({ scope: 'admin', params: sessionIdParams }, async ({ params, actor }) =>
-  json(sessionStatus(await retrySession(actor!, params.id))),
-)
+export const { POST } = handlersFor(sessionsApi.retrySession)

@@ -1,10 +1,6 @@
-import { json, route } from '@/lib/api/route'
-import { listDeliveries } from '@/lib/webhooks/manage'
-import { listDeliveriesQuery, webhookIdParams } from '@/lib/webhooks/schemas'
+import { handlersFor } from '@/lib/api/operation'
+import { webhooksApi } from '@/lib/webhooks/api'
 
 export const dynamic = 'force-dynamic'
 
-export const GET = route({ scope: 'read', params: webhookIdParams }, async ({ req, params, actor }) => {
-  const query = listDeliveriesQuery.parse(Object.fromEntries(new URL(req.url).searchParams))
-  return json(await listDeliveries(actor!, params.id, query))
-})
+export const { GET } = handlersFor(webhooksApi.listWebhookDeliveries)

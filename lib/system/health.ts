@@ -1,12 +1,18 @@
+import { z } from 'zod'
 import { db } from '@/lib/db'
 import { liveWorkers } from '@/lib/queue/workers'
 
-export interface Health {
-  status: 'ok' | 'degraded'
-  db: 'ok' | 'down'
-  workers: { id: string; host: string; pid: number; heartbeatAt: string; currentSessionId: string | null; breakerOpen: boolean }[]
-  reason?: string
-}
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    db: z.enum(['ok', 'down']),
+    workers: z.array(
+      z.object({ id: z.string(), host: z.string(), pid: z.int(), heartbeatAt: z.iso.datetime(), currentSessionId: z.string().nullable(), breakerOpen: z.boolean() }),
+    ),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'Health' })
+export type Health = z.infer<typeof healthSchema>
 
 export async function checkHealth(): Promise<Health> {
   try {
