@@ -248,6 +248,14 @@ describe('check-params: token credentials and validators', () => {
     expect((await fetch(`${base()}${new URL(uploadUrl).pathname}/someone-else`, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0' } })).status).toBe(404)
   })
 
+  it('answers 404 problem+json for a path id that cannot name a resource', async () => {
+    for (const path of [`/api/v1/videos/${'x'.repeat(200)}`, '/api/v1/sessions/%07/status', '/api/v1/content/not-a-hash', `/api/v1/webhooks/${'w'.repeat(129)}/deliveries`]) {
+      const res = await fetch(`${base()}${path}`, { headers: p.owner })
+      expect(res.status, path).toBe(404)
+      expect(res.headers.get('content-type'), path).toContain('application/problem+json')
+    }
+  })
+
   it('lists each validation failure by field', async () => {
     const res = await fetch(`${base()}/api/v1/webhooks`, {
       method: 'POST',
