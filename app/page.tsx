@@ -1,5 +1,5 @@
-import { galleryParams } from '@/app/(gallery)/gallery-page'
 import { GalleryView } from '@/components/gallery/GalleryView'
+import { galleryParams } from '@/lib/videos/gallery-query'
 
 export const dynamic = 'force-dynamic'
 

@@ -2,8 +2,9 @@
 
 import Link from 'next/link'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { loadGalleryPage } from '@/app/(gallery)/actions'
-import type { GalleryItem, GalleryPage, GallerySort } from '@/app/(gallery)/gallery-page'
+import type { GalleryItem, GalleryPage } from '@/lib/videos/gallery'
+import type { GallerySort } from '@/lib/videos/gallery-query'
+import { fetchGalleryPage } from './fetch-page'
 import { clearGalleryOrder, setGalleryOrder } from './store'
 import { CardSkeleton, VideoCard } from './VideoCard'
 
@@ -34,7 +35,7 @@ export function Gallery({ initial, q, sort, viewerId }: Props) {
     setLoading(true)
     setError(null)
     try {
-      const page = await loadGalleryPage({ q: q || undefined, sort, cursor: s.cursor })
+      const page = await fetchGalleryPage({ q, sort, cursor: s.cursor })
       const seen = new Set(s.items.map((i) => i.id))
       const merged = [...s.items, ...page.items.filter((i) => !seen.has(i.id))]
       s.items = merged

@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation'
 import { useEffect, useRef, useState, useTransition } from 'react'
-import type { GallerySort } from '@/app/(gallery)/gallery-page'
+import type { GallerySort } from '@/lib/videos/gallery-query'
 
 const SORTS: { value: GallerySort; label: string }[] = [
   { value: 'newest', label: 'Newest' },

@@ -1,7 +1,8 @@
 import { Suspense } from 'react'
-import { type GallerySort, galleryPage } from '@/app/(gallery)/gallery-page'
 import type { Actor } from '@/lib/auth/actor'
 import { currentActor } from '@/lib/auth/server-session'
+import { galleryPage } from '@/lib/videos/gallery'
+import type { GallerySort } from '@/lib/videos/gallery-query'
 import { Gallery, GallerySkeleton } from './Gallery'
 import { GalleryToolbar } from './GalleryToolbar'
 

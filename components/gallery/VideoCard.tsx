@@ -2,7 +2,7 @@
 
 import Link from 'next/link'
 import { useState } from 'react'
-import type { GalleryItem } from '@/app/(gallery)/gallery-page'
+import type { GalleryItem } from '@/lib/videos/gallery'
 import { markOpen, preloadPlayer } from '@/components/player/preload'
 import { useVideoStatus } from '@/components/player/useVideoStatus'
 import { StatusBadge, VisibilityBadge } from './Badges'

@@ -2,8 +2,8 @@
 
 import Link from 'next/link'
 import { useId, useRef, useState } from 'react'
-import { loadGalleryPage } from '@/app/(gallery)/actions'
-import type { GalleryItem, GalleryPage } from '@/app/(gallery)/gallery-page'
+import { fetchGalleryPage } from '@/components/gallery/fetch-page'
+import type { GalleryItem, GalleryPage } from '@/lib/videos/gallery'
 import { StatusBadge } from '@/components/gallery/Badges'
 import { formatAge, formatDuration, formatViews } from '@/components/gallery/format'
 import { markOpen, preloadPlayer } from '@/components/player/preload'
@@ -22,7 +22,7 @@ export function MyVideos({ initial, viewerId }: { initial: GalleryPage; viewerId
     if (!cursor || loading) return
     setLoading(true)
     try {
-      const page = await loadGalleryPage({ mine: true, cursor })
+      const page = await fetchGalleryPage({ mine: true, cursor })
       setItems((list) => [...list, ...page.items.filter((i) => !list.some((x) => x.id === i.id))])
       setCursor(page.nextCursor)
     } finally {

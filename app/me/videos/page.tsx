@@ -1,7 +1,7 @@
 import { redirect } from 'next/navigation'
-import { galleryPage } from '@/app/(gallery)/gallery-page'
 import { MyVideos } from '@/components/me/MyVideos'
 import { currentActor } from '@/lib/auth/server-session'
+import { galleryPage } from '@/lib/videos/gallery'
 
 export const metadata = { title: 'My videos' }
 export const dynamic = 'force-dynamic'

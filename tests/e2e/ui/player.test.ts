@@ -120,7 +120,10 @@ describe('gallery and modal player (seeded states)', () => {
     await expect(first.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).resolves.toBe(true)
     await expect(page.locator(`[data-video-id="${ids.processing}"]`).textContent()).resolves.toContain('Processing')
     await screenshot(page, 'gallery')
+    // The next page comes from the public list API, with the cursor of the first.
+    const listed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/videos' && new URL(r.url()).searchParams.has('cursor'))
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+    expect((await listed).status()).toBe(200)
     await until(() => cards.count(), (n) => n > 24, 10_000, 'the next page')
   })
 
