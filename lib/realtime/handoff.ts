@@ -5,8 +5,8 @@ import type { Server } from 'socket.io'
 import { log as rootLog } from '@/lib/log'
 import { setSocketClients } from '@/lib/metrics/state'
 import type { CommandResult } from '@/lib/rooms'
-import type { CommandEvent, PlayerInfo, RoomState } from './protocol'
-import { getRealtime, type Realtime, registerRealtime } from './server'
+import type { CommandEvent, PipelineEventPayload, PlayerInfo, RoomState } from './protocol'
+import { type ForwardedEvent, getRealtime, type Realtime, registerRealtime } from './server'
 
 // Isolation of the command layer in its own process, behind the web process's port.
 // The web process keeps serving pages, API and media; socket.io WebSocket upgrades are handed
@@ -35,8 +35,8 @@ type PublishMessage =
   | { type: 'reelhouse:players'; id: number }
   | { type: 'reelhouse:publish'; result: CommandResult }
   | { type: 'reelhouse:state'; roomId: string; state: RoomState }
-  | { type: 'reelhouse:user'; userId: string; event: string; data: unknown; local?: boolean }
-  | { type: 'reelhouse:admins'; event: string; data: unknown; local?: boolean }
+  | { type: 'reelhouse:user'; userId: string; event: ForwardedEvent; data: PipelineEventPayload; local?: boolean }
+  | { type: 'reelhouse:admins'; event: ForwardedEvent; data: PipelineEventPayload; local?: boolean }
 
 /**
  * In the web process: hand every upgrade request under `path` (socket.io's, by default) to the

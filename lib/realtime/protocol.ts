@@ -200,9 +200,12 @@ export interface PlayerClientToServer {
   [EVENTS.presence]: (report: PresenceReport) => void
   [EVENTS.clockPing]: (ping: ClockPing, ack: (pong: ClockPong) => void) => void
 }
+/** A transcode pipeline event as the worker notified it; clients normalise it (lib/player/realtime.ts). */
+export type PipelineEventPayload = object
 export interface PlayerServerToClient {
   [EVENTS.commandEvent]: (event: CommandEvent) => void
   [EVENTS.roomState]: (event: RoomStateEvent) => void
+  [EVENTS.pipelineEvent]: (event: PipelineEventPayload) => void
 }
 export interface AdminClientToServer {
   [EVENTS.command]: (cmd: Command, ack: (a: CommandAck) => void) => void
@@ -214,6 +217,7 @@ export interface AdminServerToClient {
   [EVENTS.playersList]: (event: PlayersListEvent) => void
   [EVENTS.playersUpdate]: (event: PlayersListEvent) => void
   [EVENTS.playersRemove]: (event: PlayersRemoveEvent) => void
+  [EVENTS.pipelineEvent]: (event: PipelineEventPayload) => void
 }
 
 /** A zod failure as the error body of an ack. */

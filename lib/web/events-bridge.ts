@@ -6,8 +6,8 @@ import type { NotifiedEvent } from '@/lib/queue/events'
 import { EVENTS } from '@/lib/realtime/protocol'
 
 export interface EventSink {
-  emitToUser(userId: string, event: string, data: unknown): void
-  emitToAdmins(event: string, data: unknown): void
+  emitToUser(userId: string, event: typeof EVENTS.pipelineEvent, data: NotifiedEvent): void
+  emitToAdmins(event: typeof EVENTS.pipelineEvent, data: NotifiedEvent): void
 }
 
 const bridgeLog = log.child({ c: 'events' })

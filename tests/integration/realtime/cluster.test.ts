@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Actor } from '@/lib/auth/actor'
 import { db, disconnectDb } from '@/lib/db'
 import { CommandsManager, type PlaybackDirective } from '@/lib/realtime/commands-manager'
-import type { CommandAck, PlayerInfo, PlayersListEvent } from '@/lib/realtime/protocol'
+import { type CommandAck, EVENTS, type PlayerInfo, type PlayersListEvent } from '@/lib/realtime/protocol'
 import { applyCommand, createRoom } from '@/lib/rooms'
 import { collect, connect, createUser, createVideo, type Node, startNode, waitFor } from './harness'
 
@@ -109,8 +109,8 @@ describe('two web nodes on the postgres adapter', () => {
   it('forwards per-user events from one node to the user on the other', async () => {
     const onB = await connect(b.url, '/player', owner.token)
     sockets.push(onB)
-    const got = collect<unknown>(onB, 'session.progress')
-    a.realtime.emitToUser(owner.actor.userId, 'session.progress', { progress: 1 })
+    const got = collect<unknown>(onB, EVENTS.pipelineEvent)
+    a.realtime.emitToUser(owner.actor.userId, EVENTS.pipelineEvent, { progress: 1 })
     await waitFor(() => got.length === 1, 5000, 'cross-node user event')
   })
 })

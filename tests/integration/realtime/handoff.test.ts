@@ -7,7 +7,7 @@ import type { Actor } from '@/lib/auth/actor'
 import { disconnectDb } from '@/lib/db'
 import { CommandsManager, type PlaybackDirective } from '@/lib/realtime/commands-manager'
 import { forwardUpgrades } from '@/lib/realtime/handoff'
-import type { CommandAck } from '@/lib/realtime/protocol'
+import { type CommandAck, EVENTS } from '@/lib/realtime/protocol'
 import { emitToUser, getRealtime, publishCommand } from '@/lib/realtime/server'
 import { applyCommand, createRoom } from '@/lib/rooms'
 import { collect, connect, createUser, waitFor } from './harness'
@@ -83,9 +83,9 @@ describe('socket.io in its own process behind the web port', () => {
     const seen: PlaybackDirective[] = []
     player.onCommand((d) => seen.push(d))
     await player.join(room.id)
-    const progress = collect<unknown>(player.socket, 'session.progress')
+    const progress = collect<unknown>(player.socket, EVENTS.pipelineEvent)
     publishCommand(await applyCommand(owner.actor, room.id, { type: 'play', roomId: room.id }))
-    emitToUser(owner.actor.userId, 'session.progress', { progress: 0.25 })
+    emitToUser(owner.actor.userId, EVENTS.pipelineEvent, { progress: 0.25 })
     await waitFor(() => seen.length === 2 && progress.length === 1, 5000, 'IPC publish')
     expect(seen[1]).toMatchObject({ type: 'play', seq: 1, state: { playing: true } })
     player.close()

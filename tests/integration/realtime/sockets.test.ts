@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Actor } from '@/lib/auth/actor'
 import { disconnectDb } from '@/lib/db'
 import { CommandsManager, type PlaybackDirective } from '@/lib/realtime/commands-manager'
-import type { CommandAck, CommandEvent, PlayerInfo, PlayersListEvent, RoomAck } from '@/lib/realtime/protocol'
+import { type CommandAck, type CommandEvent, EVENTS, type PlayerInfo, type PlayersListEvent, type RoomAck } from '@/lib/realtime/protocol'
 import { publishCommand } from '@/lib/realtime/server'
 import { applyCommand, createRoom, getRoom } from '@/lib/rooms'
 import { collect, connect, createUser, createVideo, type Node, sleep, startNode, waitFor } from './harness'
@@ -179,11 +179,11 @@ describe('realtime server', () => {
     const mine = await open('/player', owner.token)
     const theirs = await open('/player', viewer.token)
     const adminSocket = await open('/admin', admin.token)
-    const got = collect<unknown>(mine, 'session.progress')
-    const notMine = collect<unknown>(theirs, 'session.progress')
-    const adminGot = collect<unknown>(adminSocket, 'session.progress')
-    node.realtime.emitToUser(owner.actor.userId, 'session.progress', { sessionId: 's1', progress: 0.5 })
-    node.realtime.emitToAdmins('session.progress', { sessionId: 's1', progress: 0.5 })
+    const got = collect<unknown>(mine, EVENTS.pipelineEvent)
+    const notMine = collect<unknown>(theirs, EVENTS.pipelineEvent)
+    const adminGot = collect<unknown>(adminSocket, EVENTS.pipelineEvent)
+    node.realtime.emitToUser(owner.actor.userId, EVENTS.pipelineEvent, { sessionId: 's1', progress: 0.5 })
+    node.realtime.emitToAdmins(EVENTS.pipelineEvent, { sessionId: 's1', progress: 0.5 })
     await waitFor(() => got.length === 1 && adminGot.length === 1, 2000, 'forwarded events')
     await sleep(50)
     expect(notMine).toEqual([])
