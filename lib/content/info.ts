@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ContentState } from '@/lib/sessions/states'
 import type { Actor } from '@/lib/auth/actor'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
@@ -10,7 +11,7 @@ export const hashParams = z.object({ hash: z.string().regex(HASH_RE, 'a 64-chara
 export const contentInfoSchema = z
   .object({
     hash: z.string(),
-    state: z.enum(['UPLOADED', 'PROCESSING', 'STORED', 'FAILED']),
+    state: z.enum(ContentState),
     sizeBytes: z.number(),
     mime: z.string(),
     durationMs: z.int().nullable(),

@@ -1,11 +1,12 @@
 import { z } from 'zod'
+import { SessionState } from './states'
 
 // Response shapes of the sessions API.
 
 export const sessionStatusSchema = z
   .object({
     id: z.string(),
-    state: z.enum(['QUEUED', 'STARTING', 'RUNNING', 'COMPLETED', 'STORED', 'FAILED', 'CANCELLED']),
+    state: z.enum(SessionState),
     contentHash: z.string(),
     progress: z.number(),
     attempt: z.int(),
