@@ -69,11 +69,15 @@ export interface Fixture {
   secrets: string[]
 }
 
-/** Fresh resources of `ownerId`: a private video with stored content, its session, a webhook, a key, a playlist, a room, a tus upload. */
+/** Fresh resources of `ownerId`: a private video with stored content (processing, for a running session), its session, a webhook, a key, a playlist, a room, a tus upload. */
 export async function makeFixture(p: Principals, opts: { sessionState?: 'FAILED' | 'RUNNING'; withUpload?: boolean } = {}): Promise<Fixture> {
   const ownerId = p.ownerId
   const hash = createHash('sha256').update(randomBytes(16)).digest('hex')
-  await db.content.create({ data: { hash, size: 16n, mime: 'video/mp4', state: 'STORED', storedAt: new Date(), durationMs: 1000, width: 320, height: 180 } })
+  // A running session's content is being processed (the lifecycle allows no other pairing).
+  const running = opts.sessionState === 'RUNNING'
+  await db.content.create({
+    data: { hash, size: 16n, mime: 'video/mp4', state: running ? 'PROCESSING' : 'STORED', storedAt: running ? null : new Date(), durationMs: 1000, width: 320, height: 180 },
+  })
   const store = localContentStore()
   await mkdir(path.dirname(store.filePath(hash, 'original')), { recursive: true })
   await writeFile(store.filePath(hash, 'original'), randomBytes(16))
@@ -81,7 +85,6 @@ export async function makeFixture(p: Principals, opts: { sessionState?: 'FAILED'
   await writeFile(store.filePath(hash, 'manifest.mpd'), '<?xml version="1.0"?><MPD xmlns="urn:mpeg:dash:schema:mpd:2011"/>')
   const video = await db.video.create({ data: { ownerId, title: `Private ${hash.slice(0, 6)}`, visibility: 'PRIVATE', contentHash: hash } })
   // A running session keeps a lease no live worker holds, far in the future, so no worker claims it.
-  const running = opts.sessionState === 'RUNNING'
   const session = await db.transcodeSession.create({
     data: {
       contentHash: hash,
