@@ -7,7 +7,9 @@
  * here. Store PUT = a file by path (multipart, 8 MiB parts × 4 in flight); bare PUT = one
  * PutObject of the bytes in memory. GET = the store's object streamed and counted, through the
  * store and through a bare GetObject (the same object: Swift reads a multipart object slower than
- * a single one, which is not the store's doing). Rounds alternate
+ * a single one, which is not the store's doing). NODE = the same object through the node's media
+ * handler (`/api/v1/content/<hash>/original` on a loopback HTTP server), against Swift's own GET of
+ * a presigned URL (what a redirect would hand the player), whole and as 1 MiB ranges. Rounds alternate
  * store/bare so load swings on a shared machine hit both; medians are reported.
  */
 import { randomBytes } from 'node:crypto'
@@ -16,12 +18,15 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { parseArgs } from 'node:util'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { readEnv } from '@/lib/config/env'
 import { objectKey } from '@/lib/content/store/keys'
 import { s3ContentStore } from '@/lib/content/store/s3'
 import { createS3Client, type S3Settings, s3SettingsFromEnv } from '@/lib/content/store/s3-client'
 import { startLocalS3 } from '@/lib/launcher/local-s3/server'
+import { handleContentRequest } from '@/lib/streaming/http-server'
 
 const { values: opt } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, mib: { type: 'string', default: '64' } } })
 const rounds = Number(opt.rounds)
@@ -48,7 +53,29 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 const hash = randomBytes(32).toString('hex')
-const results = { storePut: [] as number[], barePut: [] as number[], storeGet: [] as number[], bareGet: [] as number[] }
+const results = {
+  storePut: [] as number[],
+  barePut: [] as number[],
+  storeGet: [] as number[],
+  bareGet: [] as number[],
+  nodeGet: [] as number[],
+  directGet: [] as number[],
+  nodeRanges: [] as number[],
+  directRanges: [] as number[],
+}
+const server = http.createServer((req, res) => void handleContentRequest(req, res, { authorize: async () => 'public', store, dataDir: dir }))
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+const nodeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/content/${hash}/original`
+const MiB = 1 << 20
+async function fetchAll(url: string, range?: string): Promise<number> {
+  const r = await fetch(url, { headers: range ? { range } : {} })
+  return (await r.arrayBuffer()).byteLength
+}
+// 1 MiB ranges across the object, 4 at a time (a player's read-ahead).
+async function ranges(url: string): Promise<void> {
+  const starts = Array.from({ length: bytes.length / MiB }, (_, i) => i * MiB)
+  for (let i = 0; i < starts.length; i += 4) await Promise.all(starts.slice(i, i + 4).map((s) => fetchAll(url, `bytes=${s}-${s + MiB - 1}`)))
+}
 for (let i = 0; i < rounds; i++) {
   results.storePut.push(await timed(() => store.put(hash, 'original', file)))
   results.barePut.push(await timed(() => client.send(new PutObjectCommand({ Bucket: settings.bucket, Key: objectKey(settings.prefix, hash, 'bare'), Body: bytes }))))
@@ -64,12 +91,20 @@ for (let i = 0; i < rounds; i++) {
       if ((await drain(r.Body as Readable)) !== bytes.length) throw new Error('short read')
     }),
   )
+  const direct = (await store.presignedGetUrl(hash, 'original', { expiresInSeconds: 600 }))!
+  results.nodeGet.push(await timed(() => fetchAll(nodeUrl)))
+  results.directGet.push(await timed(() => fetchAll(direct)))
+  results.nodeRanges.push(await timed(() => ranges(nodeUrl)))
+  results.directRanges.push(await timed(() => ranges(direct)))
 }
+server.close()
 await store.remove(hash)
 const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<keyof typeof results, number>
 console.log(`${opt.mib} MiB × ${rounds} rounds, ${settings.endpoint ?? 'AWS'} (MiB/s, median)`)
 console.log(`PUT store ${m.storePut.toFixed(0)}  bare ${m.barePut.toFixed(0)}  ratio ${(m.storePut / m.barePut).toFixed(2)}`)
 console.log(`GET store ${m.storeGet.toFixed(0)}  bare ${m.bareGet.toFixed(0)}  ratio ${(m.storeGet / m.bareGet).toFixed(2)}`)
+console.log(`GET via node ${m.nodeGet.toFixed(0)}  presigned direct ${m.directGet.toFixed(0)}  ratio ${(m.nodeGet / m.directGet).toFixed(2)}`)
+console.log(`1 MiB ranges ×4 via node ${m.nodeRanges.toFixed(0)}  presigned direct ${m.directRanges.toFixed(0)}  ratio ${(m.nodeRanges / m.directRanges).toFixed(2)}`)
 client.destroy()
 await local?.stop()
 await rm(dir, { recursive: true, force: true })

@@ -1,14 +1,36 @@
 import { Readable } from 'node:stream'
-import type { ContentStore } from '@/lib/content/store'
+import type { ContentStore, StoredObject } from '@/lib/content/store'
 import { AppError } from '@/lib/errors/app-error'
 import type { RemoteFile } from '@/lib/streaming/serve-file'
 
+// Files under a hash never change, so their size and ETag can be remembered: a player's range
+// requests then cost one GET each instead of a HEAD and a GET. Briefly, so that content deleted
+// by retention stops being announced soon after.
+const HEAD_TTL_MS = 60_000
+const HEAD_CACHE_MAX = 2000
+const cachesByStore = new WeakMap<ContentStore, Map<string, { object: StoredObject; at: number }>>()
+
+async function cachedHead(store: ContentStore, hash: string, relPath: string): Promise<StoredObject | null> {
+  const heads = cachesByStore.get(store) ?? new Map<string, { object: StoredObject; at: number }>()
+  cachesByStore.set(store, heads)
+  const key = `${hash}/${relPath}`
+  const hit = heads.get(key)
+  if (hit && Date.now() - hit.at < HEAD_TTL_MS) return hit.object
+  const object = await store.head(hash, relPath)
+  heads.delete(key)
+  if (object) {
+    if (heads.size >= HEAD_CACHE_MAX) heads.delete(heads.keys().next().value as string)
+    heads.set(key, { object, at: Date.now() })
+  }
+  return object
+}
+
 /**
- * A file of a remote content store as `serveFile` reads it: size and ETag from one HEAD, each slice
- * one ranged GET opened on first read (a response that is never read costs no request).
+ * A file of a remote content store as `serveFile` reads it: size and ETag from a (remembered)
+ * HEAD, each slice one ranged GET opened on first read (a response never read costs no request).
  */
 export async function remoteFile(store: ContentStore, hash: string, relPath: string): Promise<RemoteFile> {
-  const head = await store.head(hash, relPath)
+  const head = await cachedHead(store, hash, relPath)
   if (!head) throw new AppError('NOT_FOUND', 'No such file.')
   return {
     size: head.size,
