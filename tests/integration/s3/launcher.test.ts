@@ -7,7 +7,8 @@ function launchWorker(env: Record<string, string | undefined>) {
   const r = spawnSync(process.execPath, ['workers/bootstrap.mjs', 'worker'], {
     encoding: 'utf8',
     env: { ...process.env, SEED_DEMO: '0', ...env },
-    timeout: 60_000,
+    // A cold start (tsx compiling the launcher) on a loaded machine can take a minute by itself.
+    timeout: 180_000,
   })
   return { code: r.status, stderrLines: r.stderr.trim().split('\n').filter(Boolean) }
 }
