@@ -46,7 +46,11 @@ export function representationIds(plan: Pick<LadderPlan, 'rungs' | 'audio'>): { 
  */
 export function buildFilterGraph(plan: Pick<LadderPlan, 'rungs' | 'fps' | 'resample'>, color?: ColorFacts): string {
   const chain = colorChain(color)
-  const pre = (plan.resample ? `fps=${plan.fps},` : '') + (chain ? `${chain},` : '')
+  // Tone mapping works in 32-bit float per pixel: run it at the top rung's size, not the source's (a 4K
+  // source costs a quarter); the top rung's own scale is then a no-op.
+  const top = plan.rungs[0]
+  const toSdr = chain ? `scale=${top.width}:${top.height},${chain},` : ''
+  const pre = (plan.resample ? `fps=${plan.fps},` : '') + toSdr
   const n = plan.rungs.length
   const scale = (i: number) => `scale=${plan.rungs[i].width}:${plan.rungs[i].height},format=yuv420p[v${i}]`
   if (n === 1) return `[0:v:0]${pre}${scale(0)}`

@@ -111,10 +111,10 @@ describe('HDR and wide-gamut sources', () => {
   const TAGS = ['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709']
   const tagsIn = (args: string[]) => args.slice(args.indexOf('-color_primaries'), args.indexOf('-color_primaries') + 6)
 
-  it('tone-maps a PQ source once, before the split, and tags the renditions BT.709', () => {
+  it('tone-maps a 4K PQ source once, at the top rung\'s size before the split, and tags the renditions BT.709', () => {
     const args = argsFor(factsFromFfprobe(pqHevc, 'mov', 15_000_000))
     expect(flagValue(args, '-filter_complex')).toBe(
-      '[0:v:0]zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:rin=tv:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=mobius:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p,' +
+      '[0:v:0]scale=1920:1080,zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:rin=tv:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=mobius:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p,' +
         'split=4[s0][s1][s2][s3];[s0]scale=1920:1080,format=yuv420p[v0];[s1]scale=1280:720,format=yuv420p[v1];[s2]scale=854:480,format=yuv420p[v2];[s3]scale=640:360,format=yuv420p[v3]',
     )
     expect(tagsIn(args)).toEqual(TAGS)
@@ -124,12 +124,12 @@ describe('HDR and wide-gamut sources', () => {
 
   it('tone-maps HLG, assuming BT.2020 when the primaries are untagged, and reads full range as such', () => {
     const graph = flagValue(argsFor(factsFromFfprobe(hlgNoPrimaries, 'matroska', 1)), '-filter_complex')
-    expect(graph).toMatch(/^\[0:v:0\]zscale=tin=arib-std-b67:pin=bt2020:min=bt2020nc:rin=pc:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=mobius:desat=0,/)
+    expect(graph).toMatch(/^\[0:v:0\]scale=1920:1080,zscale=tin=arib-std-b67:pin=bt2020:min=bt2020nc:rin=pc:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=mobius:desat=0,/)
   })
 
   it('converts wide-gamut SDR to BT.709 primaries without tone mapping', () => {
     const args = argsFor(factsFromFfprobe(wideGamutSdr, 'mov', 1))
-    expect(flagValue(args, '-filter_complex')).toMatch(/^\[0:v:0\]zscale=tin=bt2020-10:pin=bt2020:min=bt2020nc:rin=tv:p=bt709:t=bt709:m=bt709:r=tv,format=yuv420p,split=4/)
+    expect(flagValue(args, '-filter_complex')).toMatch(/^\[0:v:0\]scale=1920:1080,zscale=tin=bt2020-10:pin=bt2020:min=bt2020nc:rin=tv:p=bt709:t=bt709:m=bt709:r=tv,format=yuv420p,split=4/)
     expect(flagValue(args, '-filter_complex')).not.toContain('tonemap')
     expect(tagsIn(args)).toEqual(TAGS)
   })
