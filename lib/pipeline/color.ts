@@ -1,14 +1,9 @@
 /**
  * Colour handling for the H.264 ladder: every rendition is SDR BT.709, 8-bit 4:2:0, whatever the source.
- *
- * - PQ (`smpte2084`) and HLG (`arib-std-b67`) sources are tone-mapped. A plain format conversion keeps the
- *   HDR code values and shows them as BT.709, which comes out grey and dim (a mid-grey patch drops from
- *   luma 126 to 93). The curve is `mobius`: it is linear up to 30 % of reference white (mid-tones and
- *   skin keep their level: the same patch stays at 126) and rolls highlights off smoothly; `hable`
- *   darkened that patch to 89, `reinhard` to 122. `desat=0` keeps highlight colours.
- * - Wide-gamut SDR (BT.2020 primaries) is converted to BT.709 primaries, without tone mapping.
- * - Other SDR sources (8- or 10-bit) only get the per-rung `format=yuv420p` of the ladder.
- * The work runs once on the decoded picture, before the split into rungs.
+ * PQ and HLG are tone-mapped with `tonemap=mobius` (mid-tones keep their level; a plain format
+ * conversion shows HDR code values as SDR, grey and dim); wide-gamut SDR is converted to BT.709
+ * primaries; other SDR (8- or 10-bit) only gets the ladder's `format=yuv420p`. Curve and cost:
+ * docs/decisions/tone-mapping.md.
  */
 
 /** What the probe records about a source's colour (ffprobe's names; null when untagged). */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeTempDir, removeDir } from '@/tests/fixtures/media'
 import { loadStreamingConfig, processContent } from '@/lib/pipeline'
 
-// Real FFmpeg: an HDR10 (PQ) source must come out of the ladder as SDR BT.709 with its mid-tones where
+// Real FFmpeg: an HDR (PQ or HLG) source must come out of the ladder as SDR BT.709 with its mid-tones where
 // they were, not grey and dim like a plain bit-depth conversion of the PQ code values.
 
 const run = promisify(execFile)
@@ -36,28 +36,28 @@ async function streamInfo(file: string): Promise<Record<string, string>> {
   return JSON.parse(stdout).streams[0]
 }
 
-/** A mid-grey clip, as SDR 8-bit and as the same picture in HDR10: 10-bit HEVC, BT.2020, PQ (SDR white at 100 nits). */
-async function greyClips(): Promise<{ sdr: string; pq: string }> {
+/** A mid-grey clip, as SDR 8-bit and as the same picture in HDR: 10-bit HEVC, BT.2020, PQ or HLG (SDR white at 100 nits). */
+async function greyClips(transfer: string): Promise<{ sdr: string; hdr: string }> {
   const source = ['-f', 'lavfi', '-i', `color=c=${GREY}:size=640x360:rate=30:duration=3`]
   const sdr = path.join(dir, 'grey-sdr.mp4')
-  const pq = path.join(dir, 'grey-pq.mp4')
+  const hdr = path.join(dir, `grey-${transfer}.mp4`)
   await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...source, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-colorspace', 'bt709', sdr])
   await run('ffmpeg', [
     '-hide_banner', '-nostdin', '-v', 'error', '-y', ...source,
-    '-vf', 'zscale=tin=bt709:pin=bt709:min=bt709:t=smpte2084:p=bt2020:m=bt2020nc:r=tv:npl=100,format=yuv420p10le',
+    '-vf', `zscale=tin=bt709:pin=bt709:min=bt709:t=${transfer}:p=bt2020:m=bt2020nc:r=tv:npl=100,format=yuv420p10le`,
     '-c:v', 'libx265', '-x265-params', 'log-level=error',
-    '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', pq,
+    '-color_primaries', 'bt2020', '-color_trc', transfer, '-colorspace', 'bt2020nc', hdr,
   ])
-  return { sdr, pq }
+  return { sdr, hdr }
 }
 
 describe('HDR sources', () => {
-  it('tone-maps a PQ source to 8-bit BT.709 and keeps a mid-grey patch mid-grey', async () => {
-    const { sdr, pq } = await greyClips()
-    expect(await streamInfo(pq)).toMatchObject({ pix_fmt: 'yuv420p10le', color_transfer: 'smpte2084', color_primaries: 'bt2020' })
-    const out = path.join(dir, 'pq.out')
-    const result = await processContent({ inputPath: pq, outDir: out, config })
-    expect(result.facts.color).toMatchObject({ transfer: 'smpte2084', primaries: 'bt2020', bitDepth: 10 })
+  it.each(['smpte2084', 'arib-std-b67'])('tone-maps a %s source to 8-bit BT.709 and keeps a mid-grey patch mid-grey', async (transfer) => {
+    const { sdr, hdr } = await greyClips(transfer)
+    expect(await streamInfo(hdr)).toMatchObject({ pix_fmt: 'yuv420p10le', color_transfer: transfer, color_primaries: 'bt2020' })
+    const out = path.join(dir, `${transfer}.out`)
+    const result = await processContent({ inputPath: hdr, outDir: out, config })
+    expect(result.facts.color).toMatchObject({ transfer, primaries: 'bt2020', bitDepth: 10 })
 
     const expected = await centreLuma(sdr)
     const videos = result.renditions.filter((r) => r.kind === 'video')
@@ -72,8 +72,8 @@ describe('HDR sources', () => {
     const poster = await centreLuma(path.join(out, 'thumbs/poster.jpg'))
     expect(Math.abs(16 + (poster * 219) / 255 - expected), 'poster luma').toBeLessThanOrEqual(TOLERANCE)
 
-    // The check has teeth: reading the PQ code values as SDR (a plain 8-bit conversion) fails it.
-    const plain = await centreLuma(pq, ['format=yuv420p'])
+    // The check has teeth: reading the HDR code values as SDR (a plain 8-bit conversion) fails it.
+    const plain = await centreLuma(hdr, ['format=yuv420p'])
     expect(Math.abs(plain - expected)).toBeGreaterThan(TOLERANCE)
   }, 240_000)
 })
