@@ -1,7 +1,42 @@
-// Pure helpers for the upload page: what counts as a video, default titles, problem+json
-// messages people can act on.
+// Pure helpers for the upload page: one file's upload state, what counts as a video, default
+// titles, how a failure is classified, problem+json messages people can act on.
 
 export type Visibility = 'PUBLIC' | 'UNLISTED' | 'PRIVATE'
+
+export type UploadPhase = 'staged' | 'uploading' | 'paused' | 'finishing' | 'done' | 'error' | 'invalid'
+
+/**
+ * Why an upload stopped, decided from the response rather than from the message shown:
+ * `offline` (no response: resumes by itself when the browser is back online), `refused` (the
+ * server rejected the file itself — type, size, rights — so resuming cannot help), `failed`
+ * (anything else: the viewer may resume).
+ */
+export type UploadFailure = 'offline' | 'refused' | 'failed'
+
+export interface UploadItem {
+  key: string
+  file: File
+  preview: string | null
+  title: string
+  description: string
+  visibility: Visibility
+  phase: UploadPhase
+  sent: number
+  speed: number
+  error: string | null
+  failure: UploadFailure | null
+  /** Retrying after a network error (tus retries by itself; this is what the viewer sees meanwhile). */
+  reconnecting: boolean
+  videoId: string | null
+}
+
+/** Statuses after which tus must not retry: the request itself is refused. */
+export const FINAL_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 410, 413, 415, 422])
+
+export function uploadFailure(status: number | null): UploadFailure {
+  if (status === null || status === 0) return 'offline'
+  return FINAL_STATUSES.has(status) ? 'refused' : 'failed'
+}
 
 export const VIDEO_EXTENSIONS = ['mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'mpg', 'mpeg', 'ts', 'mts', 'm2ts', '3gp', 'ogv', 'wmv', 'flv']
 

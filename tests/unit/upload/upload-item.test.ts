@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatAge, formatBytes, formatDuration, formatViews } from '@/components/gallery/format'
-import { isVideoFile, titleFromFilename, uploadErrorMessage } from '@/components/upload/upload-item'
+import { isVideoFile, titleFromFilename, uploadErrorMessage, uploadFailure } from '@/components/upload/upload-item'
 
 describe('upload helpers', () => {
   it('tells videos from other files', () => {
@@ -16,13 +15,14 @@ describe('upload helpers', () => {
     expect(uploadErrorMessage(null, null, 'x')).toMatch(/Connection lost/)
     expect(uploadErrorMessage(500, null, 'x')).toMatch(/server failed/)
   })
-  it('formats durations, views, ages and sizes', () => {
-    expect(formatDuration(65_000)).toBe('1:05')
-    expect(formatDuration(3_725_000)).toBe('1:02:05')
-    expect(formatDuration(null)).toBeNull()
-    expect(formatViews(1)).toBe('1 view')
-    expect(formatViews(1530)).toBe('1.5K views')
-    expect(formatAge(new Date(Date.now() - 3 * 86400_000).toISOString())).toBe('3 days ago')
-    expect(formatBytes(1536)).toBe('1.5 KB')
+  it('classifies a stopped upload by its response, not by the message shown', () => {
+    // No response at all: the browser lost the network; the upload resumes when it is back.
+    expect(uploadFailure(null)).toBe('offline')
+    expect(uploadFailure(0)).toBe('offline')
+    // The file itself is refused: resuming cannot help.
+    for (const status of [401, 403, 413, 415, 422]) expect(uploadFailure(status)).toBe('refused')
+    // The server failed: the viewer may resume.
+    expect(uploadFailure(500)).toBe('failed')
+    expect(uploadFailure(503)).toBe('failed')
   })
 })
