@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseStreamingConfig } from '@/lib/config/streaming'
-import { planTranscode } from '@/lib/pipeline/encode'
+import { planTranscode } from '@/lib/pipeline/transcode-plan'
 import { facts } from './probe-fixtures'
 
 const config = parseStreamingConfig({
