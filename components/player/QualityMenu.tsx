@@ -1,14 +1,8 @@
 'use client'
 
 import { useEffect, useId, useRef, useState } from 'react'
-import type videojs from 'video.js'
-import { applyQuality, currentHeight, type QualityLevelListLike, type QualityOption, qualityOptions } from '@/lib/player/quality'
-
-type Player = ReturnType<typeof videojs>
-type Levels = QualityLevelListLike & {
-  on(type: string, fn: () => void): void
-  off(type: string, fn: () => void): void
-}
+import { applyQuality, currentHeight, type QualityOption, qualityOptions } from '@/lib/player/quality'
+import { type Player, qualityLevels } from './videojs-player'
 
 /**
  * The quality menu in the control bar: Auto plus one entry per rung, over VHS's quality levels
@@ -25,7 +19,7 @@ export function QualityMenu({ player }: { player: Player }) {
   const menuRef = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
-    const levels = (player as unknown as { qualityLevels?: () => Levels }).qualityLevels?.()
+    const levels = qualityLevels(player)
     if (!levels) return
     const refresh = () => {
       setOptions(qualityOptions(levels))
@@ -58,8 +52,8 @@ export function QualityMenu({ player }: { player: Player }) {
   if (options.length <= 2) return null
 
   const choose = (value: string) => {
-    const levels = (player as unknown as { qualityLevels: () => Levels }).qualityLevels()
-    applyQuality(levels, value)
+    const levels = qualityLevels(player)
+    if (levels) applyQuality(levels, value)
     setSelected(value)
     setOpen(false)
     buttonRef.current?.focus()

@@ -1,10 +1,8 @@
 'use client'
 
 import { useEffect, useState } from 'react'
-import type videojs from 'video.js'
+import type { Player } from './videojs-player'
 import { parseStoryboard, type StoryboardCue, storyboardAt } from '@/lib/player/storyboard'
-
-type Player = ReturnType<typeof videojs>
 
 const MAX_WIDTH = 192
 
