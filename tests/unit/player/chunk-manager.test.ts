@@ -17,16 +17,15 @@ describe('ChunkManager against a real range server', () => {
     srv.peak = 0
   })
 
-  it('uses the seed defaults', () => {
-    expect(new ChunkManager().getConfig()).toEqual({
-      chunkSize: 512 * 1024,
-      aheadTime: 5,
-      maxConcurrentChunks: 3,
-      retryAttempts: 2,
-      retryDelay: 1000,
-      timeout: 8000,
-    })
-    expect(DEFAULT_CHUNK_CONFIG.chunkSize).toBe(524288)
+  it('keeps the defaults for what a partial config leaves out, and refuses values it cannot work with', async () => {
+    const cm = new ChunkManager({ chunkSize: 1024 }, { log: quiet })
+    expect(cm.getConfig()).toEqual({ ...DEFAULT_CHUNK_CONFIG, chunkSize: 1024 })
+    // The chunk size given is the one requested over HTTP.
+    const third = await cm.requestChunkByIndex(`${srv.url}/file`, 2)
+    expect(srv.seen[0].range).toBe('bytes=2048-3071')
+    expect(Buffer.from(third.data).equals(FILE.subarray(2048, 3072))).toBe(true)
+    for (const bad of [{ chunkSize: 0 }, { chunkSize: 1.5 }, { maxConcurrentChunks: 0 }, { retryAttempts: -1 }, { timeout: 0 }])
+      expect(() => new ChunkManager(bad, { log: quiet })).toThrow(RangeError)
   })
 
   it('fetches exact byte ranges, clips the last chunk and reports the total size', async () => {
