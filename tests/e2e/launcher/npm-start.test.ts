@@ -4,7 +4,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort, startEmbeddedPostgres } from '@/lib/db/embedded'
-import { ctrlC, npmStart, processesMentioning, waitHealthy } from './npm-start'
+import { ctrlC, npmStart, processesMentioning, waitHealthy } from '../npm-start'
 
 describe('npm start', () => {
   const dirs: string[] = []

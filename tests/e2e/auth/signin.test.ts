@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
-import { launchBrowser, screenshot, signIn } from './browser'
+import { launchBrowser, screenshot, signIn } from '../browser'
 
 describe('signing in', () => {
   let browser: Browser

@@ -3,7 +3,7 @@ import { Agent, fetch } from 'undici'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createUser } from '@/lib/auth/users'
 import { disconnectDb } from '@/lib/db'
-import { base } from './client'
+import { base } from '../api/client'
 
 // Password guessing against the running server, through next-auth's own credentials endpoint.
 // The guesser connects from 127.0.0.3, so the address it gets throttled on is not the one every

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { freePort } from '@/lib/db/embedded'
 import { removeOrphanedHomes, SERVER_HOMES } from '@/lib/db/embedded-layout'
 import { runningPostmaster } from '@/lib/db/postmaster'
-import { ctrlC, npmStart, processesMentioning, waitHealthy } from './npm-start'
+import { ctrlC, npmStart, processesMentioning, waitHealthy } from '../npm-start'
 
 // The most common first run: root clones into its own home (mode 0700) and types `npm start`.
 // PostgreSQL refuses root, so the launcher runs it as the `postgres` user, which cannot enter that
