@@ -80,7 +80,8 @@ describe('originals are never served as documents', () => {
       expect(res.status).toBe(201)
       const video = (await res.json()) as { contentHash: string; id: string }
       expect(video.contentHash).toBe(sha256(bytes))
-      await expectHarmlessOriginal(video.contentHash, {})
+      // Until it is stored only its owner may read it (public bytes only once stored).
+      await expectHarmlessOriginal(video.contentHash, auth)
       // Once the worker's probe has refused it, it stays a download (the bytes are kept for the owner).
       const failed = await waitForStatus(video.id, auth, ['failed'])
       expect(failed.status).toBe('failed')
@@ -95,7 +96,7 @@ describe('originals are never served as documents', () => {
     expect(created.status).toBe(201)
     expect(patched?.status).toBe(204)
     expect(patched?.headers.get('reelhouse-video-id')).toBeTruthy()
-    await expectHarmlessOriginal(sha256(bytes), {})
+    await expectHarmlessOriginal(sha256(bytes), auth)
   })
 
   it('an HTML file sent to a direct upload URL with filetype text/html is no document either', async () => {
@@ -104,7 +105,7 @@ describe('originals are never served as documents', () => {
     const { created, patched } = await tusUpload(await directUploadUrl(auth), bytes, { filename: 'x.html', filetype: 'text/html' })
     expect(created.status).toBe(201)
     expect(patched?.status).toBe(204)
-    await expectHarmlessOriginal(sha256(bytes), {})
+    await expectHarmlessOriginal(sha256(bytes), auth)
   })
 
   it('an MP4 carrying <script> in its metadata plays as video/mp4, sandboxed, on every response of the media path', async () => {
@@ -114,8 +115,8 @@ describe('originals are never served as documents', () => {
     const res = await multipart(bytes, 'text/html', { title: 'innocent', visibility: 'public' }, auth)
     expect(res.status).toBe(201)
     const video = (await res.json()) as { id: string; contentHash: string }
-    // Recognised from its bytes at once, so it plays while it is being processed.
-    const early = await fetch(`${base()}/api/v1/content/${video.contentHash}/original`, { headers: { range: 'bytes=0-99' } })
+    // Recognised from its bytes at once, so it plays for its owner while it is being processed.
+    const early = await fetch(`${base()}/api/v1/content/${video.contentHash}/original`, { headers: { ...auth, range: 'bytes=0-99' } })
     expect(early.status).toBe(206)
     expect(early.headers.get('content-type')).toBe('video/mp4')
     expectMediaHeaders(early)
