@@ -49,16 +49,6 @@ async function setUpDatabase(databaseUrl: string, adminEmail: string, adminPassw
 
 async function serve(mode: Exclude<Mode, 'cli' | 'test'>) {
   const { env, database, childEnv } = await prepare(mode)
-  if (mode !== 'worker') await assertPortFree(env.PORT, env.HOST)
-  await setUpDatabase(database.url, env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
-  const production = mode !== 'dev'
-  Object.assign(childEnv, { NODE_ENV: production ? 'production' : 'development' })
-  if (production && mode !== 'worker') await buildIfStale()
-  if (mode === 'start' && env.SEED_DEMO === '1') {
-    const { seedDemoContent } = await import('@/lib/content/demo')
-    await seedDemoContent(env.ADMIN_EMAIL).catch((err) => console.error(`reelhouse: demo content skipped: ${err.message}`))
-  }
-
   let stopping = false
   const children: ChildProcess[] = []
   const stop = async (code: number) => {
@@ -69,6 +59,25 @@ async function serve(mode: Exclude<Mode, 'cli' | 'test'>) {
     console.log('reelhouse: stopped')
     process.exit(code)
   }
+  // From here on the embedded PostgreSQL runs in a process group of its own, which a terminal's
+  // Ctrl-C does not reach: every way out (a failed step, a signal during the build) stops it.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void stop(0))
+  try {
+    if (mode !== 'worker') await assertPortFree(env.PORT, env.HOST)
+    await setUpDatabase(database.url, env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
+    const production = mode !== 'dev'
+    Object.assign(childEnv, { NODE_ENV: production ? 'production' : 'development' })
+    if (production && mode !== 'worker') await buildIfStale()
+    if (mode === 'start' && env.SEED_DEMO === '1') {
+      const { seedDemoContent } = await import('@/lib/content/demo')
+      await seedDemoContent(env.ADMIN_EMAIL).catch((err) => console.error(`reelhouse: demo content skipped: ${err.message}`))
+    }
+  } catch (err) {
+    console.error(`reelhouse: ${err instanceof Error ? err.message : err}`)
+    return stop(1)
+  }
+  if (stopping) return
+
   const onEnd = (code: number | null, startError?: Error) => {
     if (stopping) return
     console.error(`reelhouse: ${startError?.message ?? `a child process exited (code ${code})`}; stopping`)
@@ -76,7 +85,6 @@ async function serve(mode: Exclude<Mode, 'cli' | 'test'>) {
   }
   if (mode !== 'worker') children.push(runChild('web', 'server.ts', childEnv, onEnd))
   if (mode !== 'web') children.push(runChild('worker', 'workers/transcoder.ts', childEnv, onEnd))
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void stop(0))
 }
 
 async function main() {

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -35,6 +36,25 @@ describe('npm start', () => {
       expect(processesMentioning(`PORT=${port}`)).toEqual([])
     }
     expect((await readFile(path.join(dataDir, 'auth-secret'), 'utf8')).trim().length).toBeGreaterThan(30)
+  })
+
+  it('stops its PostgreSQL when a later step fails (the port is taken)', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rh-start-fail-'))
+    dirs.push(dataDir)
+    const busy = net.createServer()
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (busy.address() as net.AddressInfo).port
+      const { child, output } = npmStart({ DATA_DIR: dataDir, PORT: String(port) })
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+      expect(code).toBe(1)
+      expect(output()).toMatch(/port \d+ .*already in use/)
+      // The cluster was started (and initialised) before the port check, and is stopped again.
+      expect((await readFile(path.join(dataDir, 'pg', 'PG_VERSION'), 'utf8')).trim()).toMatch(/^\d+$/)
+      expect(processesMentioning(path.join(dataDir, 'pg'))).toEqual([])
+    } finally {
+      busy.close()
+    }
   })
 
   it('uses the PostgreSQL named by DATABASE_URL instead of an embedded one', async () => {
