@@ -34,7 +34,7 @@ export function ApiKeysPanel() {
     <div data-testid="admin-api-keys">
       <PageTitle>API keys</PageTitle>
       <ErrorNote error={error ?? actionError} />
-      <div className="grid gap-5 2xl:grid-cols-[1fr_22rem]">
+      <div className="grid grid-cols-1 gap-5 2xl:grid-cols-[1fr_22rem]">
         <Table head={['Name', 'Key', 'Scopes', 'Owner', 'Last used', 'Created', '']}>
           {data?.items.map((k) => (
             <tr key={k.id} className={cx(k.revokedAt && 'opacity-60')} data-key-id={k.id}>

@@ -85,7 +85,7 @@ export function Overview() {
             </Stat>
           </div>
 
-          <div className="grid gap-5 xl:grid-cols-3">
+          <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
             <Card title="Active sessions" className="xl:col-span-2" testId="active-sessions">
               <QueueChips byState={data.queue.byState} />
               {data.active.length === 0 ? (
@@ -130,7 +130,7 @@ export function Overview() {
             </Card>
           </div>
 
-          <div className="grid gap-5 xl:grid-cols-2">
+          <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
             <Card title="Workers" testId="workers" actions={<Link className="text-xs text-rose-600 hover:underline" href="/admin/workers">All workers</Link>}>
               {data.workers.length === 0 ? (
                 <p className="py-4 text-center text-sm text-zinc-500">No worker has registered.</p>

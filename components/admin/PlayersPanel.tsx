@@ -141,7 +141,7 @@ export function PlayersPanel() {
   return (
     <div data-testid="admin-players">
       <PageTitle aside={<LiveDot connected={connected} />}>Players</PageTitle>
-      <div className="grid gap-5 xl:grid-cols-[1fr_24rem]">
+      <div className="grid grid-cols-1 gap-5 xl:grid-cols-[1fr_24rem]">
         <Table
           testId="players-table"
           head={['Player', 'Room', 'Video', 'Position', 'Buffered ahead', 'Source', 'Reported', '']}

@@ -149,7 +149,7 @@ export function SessionDetail({ id }: { id: string }) {
         </div>
       </Card>
 
-      <div className="grid gap-5 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-3">
         <Card title="Status" testId="session-status">
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
             <dt className="text-zinc-500">Progress</dt>
@@ -214,7 +214,7 @@ export function SessionDetail({ id }: { id: string }) {
         </Card>
       </div>
 
-      <div className="grid gap-5 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
         <Card title={`Timeline (${data.events.length})`} testId="session-timeline">
           <ol className="max-h-[28rem] space-y-2 overflow-y-auto pr-1 text-sm">
             {[...data.events].reverse().map((e) => (

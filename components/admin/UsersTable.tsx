@@ -41,7 +41,7 @@ export function UsersTable({ selfId }: { selfId: string }) {
         Users
       </PageTitle>
       <ErrorNote error={error ?? actionError} />
-      <div className="grid gap-5 xl:grid-cols-[1fr_20rem]">
+      <div className="grid grid-cols-1 gap-5 xl:grid-cols-[1fr_20rem]">
         <Table head={['User', 'Role', 'Status', 'Videos', 'API keys', 'Joined', '']}>
           {data?.items.map((u) => (
             <tr key={u.id} data-user-id={u.id}>

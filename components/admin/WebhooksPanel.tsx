@@ -31,7 +31,7 @@ export function WebhooksPanel() {
     <div data-testid="admin-webhooks">
       <PageTitle>Webhooks</PageTitle>
       <ErrorNote error={error ?? actionError} />
-      <div className="grid gap-5 2xl:grid-cols-[1fr_22rem]">
+      <div className="grid grid-cols-1 gap-5 2xl:grid-cols-[1fr_22rem]">
         <div className="space-y-5">
           <Table head={['Endpoint', 'Events', 'Owner', 'Created', '']} empty={data && data.items.length === 0 ? <p className="p-6 text-center text-sm text-zinc-500">No endpoints yet.</p> : null}>
             {data?.items.map((w) => (

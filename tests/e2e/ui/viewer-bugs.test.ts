@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchBrowser, screenshot, signIn } from '../browser'
+import { createUser } from '@/lib/auth/users'
 import { makeClip, seedContent, seedVideo, tempDir } from './fixtures'
 import { expectAdvancing, media, playerStats, testDb, until, wakeControls } from './helpers'
 
@@ -66,6 +67,11 @@ describe('viewer bugs of issue 13', () => {
     hdId = await seedVideo(dbh.db, { hash: hd, title: `Full HD test card ${run}`, ownerEmail: inject('adminEmail') })
     const small = await seedContent(dbh.db, { clip: makeClip(path.join(tmp.dir, 'small.mp4'), { seconds: 8, pattern: 'smptebars' }), dataDir, state: 'STORED', seconds: 8 })
     smallId = await seedVideo(dbh.db, { hash: small, title: `Phone layout clip ${run}`, ownerEmail: inject('adminEmail') })
+    // Real data is wider than fixtures: a long email, endpoint URL, key name and unbroken titles.
+    const wide = await createUser({ email: `someone-with-a-long-address-${run}@example.test`, password: 'password-123', name: 'A fairly long display name' })
+    await dbh.db.webhook.create({ data: { ownerId: wide.id, url: `https://receiver.example.com/hooks/reelhouse/${'x'.repeat(60)}`, secret: 'whsec_x', events: ['video.ready'] } })
+    await dbh.db.apiKey.create({ data: { userId: wide.id, name: 'a key with a rather long name for testing', prefix: 'rh_wide', hash: `wide-${run}`, scopes: ['read'] } })
+    for (let i = 0; i < 3; i++) await seedVideo(dbh.db, { hash: small, title: `Averyveryverylongtitlewithoutanyspaces${i}${run}`, ownerEmail: wide.email })
     browser = await launchBrowser()
   })
 

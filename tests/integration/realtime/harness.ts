@@ -27,7 +27,8 @@ export const authenticate = async (handshake: { auth: Record<string, unknown> })
 
 export async function createVideo(ownerId: string, visibility: 'PUBLIC' | 'UNLISTED' | 'PRIVATE' = 'PUBLIC') {
   const hash = randomBytes(32).toString('hex')
-  await db.content.create({ data: { hash, size: 1, mime: 'video/mp4' } })
+  // Stored: unfinished videos are their owner's alone, and these stand for ordinary videos.
+  await db.content.create({ data: { hash, size: 1, mime: 'video/mp4', state: 'STORED', storedAt: new Date() } })
   return db.video.create({ data: { ownerId, title: `v-${hash.slice(0, 6)}`, visibility, contentHash: hash } })
 }
 
