@@ -4,7 +4,11 @@ import type { ReactNode } from 'react'
 /** The body of the 404 and error pages: what happened, and the way back home. */
 export function StatusPage({ code, title, children, action }: { code: string; title: string; children: ReactNode; action?: ReactNode }) {
   return (
-    <main className="mx-auto flex min-h-[60vh] max-w-xl flex-col items-center justify-center gap-4 px-4 py-16 text-center" data-testid="status-page" data-code={code}>
+    <main
+      className="mx-auto flex min-h-[60vh] max-w-xl flex-col items-center justify-center gap-4 px-4 py-16 text-center"
+      data-testid="status-page"
+      data-code={code}
+    >
       <p className="bg-gradient-to-br from-rose-500 to-orange-400 bg-clip-text text-6xl font-bold tracking-tight text-transparent">{code}</p>
       <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
       <div className="text-zinc-500 dark:text-zinc-400">{children}</div>

@@ -53,7 +53,11 @@ export function ApiReference({ specUrl, scriptUrl }: { specUrl: string; scriptUr
     <>
       {error && (
         <p role="alert" className="p-8 text-red-600">
-          {error} The document is at <a className="underline" href={specUrl}>{specUrl}</a>.
+          {error} The document is at{' '}
+          <a className="underline" href={specUrl}>
+            {specUrl}
+          </a>
+          .
         </p>
       )}
       <div ref={el} data-testid="api-reference" />

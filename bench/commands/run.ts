@@ -7,15 +7,7 @@ import { parseArgs } from 'node:util'
 import type { Actor } from '@/lib/auth/actor'
 import type { CommandAck } from '@/lib/realtime/protocol'
 import { connectAdminSocket } from '@/lib/realtime/connect'
-import {
-  type FromLoad,
-  type FromPlayers,
-  type FromServer,
-  request,
-  type Summary,
-  summary,
-  wallNow,
-} from './shared'
+import { type FromLoad, type FromPlayers, type FromServer, request, type Summary, summary, wallNow } from './shared'
 
 // Command delivery latency with 500 players, idle and while 50 range streams saturate the same
 // server, in one run. `npx tsx bench/commands/run.ts [--players 500 --streams 50 ...]`.
@@ -143,15 +135,21 @@ async function main() {
       ? `layout: socket.io in its own process (upgrades handed over), media process at nice ${args['media-nice']}`
       : 'layout: socket.io and range streams in one process',
   )
-  console.log(`players ${PLAYERS} in ${CLIENT_PROCS} processes · ${STREAMS} range streams (${args['read-size']} B reads) · ${COMMANDS} commands per phase every ${INTERVAL_MS} ms · ${os.cpus().length} CPUs`)
-  const server = child('./server.ts', {
-    DATABASE_URL: url,
-    BENCH_FILE: file,
-    BENCH_ACTORS: JSON.stringify([admin, viewer]),
-    BENCH_READ_SIZE: String(args['read-size']),
-    BENCH_ISOLATE: ISOLATED ? '1' : '0',
-    BENCH_MEDIA_NICE: args['media-nice'],
-  }, args['profile-server'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['profile-server'])}`] : [])
+  console.log(
+    `players ${PLAYERS} in ${CLIENT_PROCS} processes · ${STREAMS} range streams (${args['read-size']} B reads) · ${COMMANDS} commands per phase every ${INTERVAL_MS} ms · ${os.cpus().length} CPUs`,
+  )
+  const server = child(
+    './server.ts',
+    {
+      DATABASE_URL: url,
+      BENCH_FILE: file,
+      BENCH_ACTORS: JSON.stringify([admin, viewer]),
+      BENCH_READ_SIZE: String(args['read-size']),
+      BENCH_ISOLATE: ISOLATED ? '1' : '0',
+      BENCH_MEDIA_NICE: args['media-nice'],
+    },
+    args['profile-server'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['profile-server'])}`] : [],
+  )
   const { port } = (await request<FromServer>(server, null, 'ready')) as Extract<FromServer, { type: 'ready' }>
   const base = `http://127.0.0.1:${port}`
 
@@ -159,12 +157,7 @@ async function main() {
   const per = Math.ceil(PLAYERS / CLIENT_PROCS)
   const ready = await Promise.all(
     playerProcs.map((p, i) =>
-      request<FromPlayers>(
-        p,
-        { type: 'start', url: base, token: viewer[0], roomId: room.id, count: Math.min(per, PLAYERS - i * per) },
-        'ready',
-        120_000,
-      ),
+      request<FromPlayers>(p, { type: 'start', url: base, token: viewer[0], roomId: room.id, count: Math.min(per, PLAYERS - i * per) }, 'ready', 120_000),
     ),
   )
   const connected = ready.reduce((n, r) => n + (r.type === 'ready' ? r.connected : 0), 0)
@@ -314,7 +307,6 @@ async function main() {
   const complete = phases.every((p) => p.received === p.expected && p.outOfOrder === 0)
   console.log(`every command delivered to every player, in order: ${complete ? 'yes' : 'NO'}`)
   return ok && complete
-
 }
 
 async function shutdown(): Promise<void> {

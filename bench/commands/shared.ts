@@ -1,17 +1,11 @@
 // Messages between the bench orchestrator (run.ts) and its child processes, and small stats helpers.
 
-export type ToServer =
-  | { type: 'lag.reset' }
-  | { type: 'lag.read' }
-  | { type: 'stop' }
+export type ToServer = { type: 'lag.reset' } | { type: 'lag.read' } | { type: 'stop' }
 export type FromServer =
   | { type: 'ready'; port: number }
   | { type: 'lag'; p50: number; p99: number; max: number; streamsOpen: number; cpuMs: number; broadcast: number[] }
 
-export type ToPlayers =
-  | { type: 'start'; url: string; token: string; roomId: string; count: number }
-  | { type: 'collect' }
-  | { type: 'stop' }
+export type ToPlayers = { type: 'start'; url: string; token: string; roomId: string; count: number } | { type: 'collect' } | { type: 'stop' }
 export type FromPlayers =
   | { type: 'ready'; connected: number }
   | {
@@ -31,10 +25,7 @@ export type ToLoad =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
-export type FromLoad =
-  | { type: 'running'; streams: number }
-  | { type: 'paused' }
-  | { type: 'stats'; bytes: number; requests: number; seconds: number }
+export type FromLoad = { type: 'running'; streams: number } | { type: 'paused' } | { type: 'stats'; bytes: number; requests: number; seconds: number }
 
 /** Sub-millisecond wall clock, comparable across processes on one machine. */
 export const wallNow = (): number => performance.timeOrigin + performance.now()

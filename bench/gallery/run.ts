@@ -89,10 +89,14 @@ async function main() {
     await insert(0, 998)
     const newest = Date.now()
     const readyId = (
-      await db.video.create({ data: { ownerId: owner.id, title: 'Bench ready video', visibility: 'PUBLIC', contentHash: ready, createdAt: new Date(newest - 1000) } })
+      await db.video.create({
+        data: { ownerId: owner.id, title: 'Bench ready video', visibility: 'PUBLIC', contentHash: ready, createdAt: new Date(newest - 1000) },
+      })
     ).id
     const processingId = (
-      await db.video.create({ data: { ownerId: owner.id, title: 'Bench processing video', visibility: 'PUBLIC', contentHash: processing, createdAt: new Date(newest) } })
+      await db.video.create({
+        data: { ownerId: owner.id, title: 'Bench processing video', visibility: 'PUBLIC', contentHash: processing, createdAt: new Date(newest) },
+      })
     ).id
     await db.$executeRawUnsafe('ANALYZE "Video"')
 
@@ -257,7 +261,18 @@ async function clickToFirstFrame(browser: Browser, base: string, id: string): Pr
 
 function median(list: Record<string, number>[]): Record<string, number> {
   const keys = [...new Set(list.flatMap((o) => Object.keys(o)))]
-  return Object.fromEntries(keys.map((k) => [k, pct(list.map((o) => o[k]).filter((v) => v !== undefined).sort((a, b) => a - b), 50)]))
+  return Object.fromEntries(
+    keys.map((k) => [
+      k,
+      pct(
+        list
+          .map((o) => o[k])
+          .filter((v) => v !== undefined)
+          .sort((a, b) => a - b),
+        50,
+      ),
+    ]),
+  )
 }
 
 async function timeRequests(url: string, n: number) {

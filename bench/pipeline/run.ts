@@ -55,10 +55,31 @@ async function sourceClip(): Promise<string> {
   process.stdout.write(`generating ${seconds} s 1080p30 source… `)
   // CABAC High profile at a phone-like bitrate, so decoding costs what a real upload costs.
   await run('ffmpeg', [
-    '-hide_banner', '-nostdin', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=30:duration=${seconds}`,
-    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-    '-c:v', 'libx264', '-preset', 'superfast', '-crf', '21', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k',
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=1920x1080:rate=30:duration=${seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'superfast',
+    '-crf',
+    '21',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
     `${file}.tmp.mp4`,
   ])
   await run('mv', [`${file}.tmp.mp4`, file])
@@ -128,9 +149,13 @@ async function main() {
   const plan = planTranscode(probe, config)
   const work = path.join(os.tmpdir(), 'reelhouse-bench', 'out')
   const load = os.loadavg()[0]
-  console.log(`source  ${(probe.durationMs / 1000).toFixed(1)} s ${probe.width}x${probe.height} ${probe.fps} fps ${probe.videoCodec}+${probe.audioCodec}, ${(await stat(input)).size >> 20} MB`)
+  console.log(
+    `source  ${(probe.durationMs / 1000).toFixed(1)} s ${probe.width}x${probe.height} ${probe.fps} fps ${probe.videoCodec}+${probe.audioCodec}, ${(await stat(input)).size >> 20} MB`,
+  )
   console.log(`ladder  ${plan.renditions.map((r) => (r.kind === 'video' ? `${r.name} ${r.width}x${r.height}` : 'audio')).join(', ')}`)
-  console.log(`encoder preset ${config.encoder.preset}, threads ${config.encoder.threads || 'auto'}; segments ${[...config.startupSegments, config.segmentDuration].join(', ')} s…`)
+  console.log(
+    `encoder preset ${config.encoder.preset}, threads ${config.encoder.threads || 'auto'}; segments ${[...config.startupSegments, config.segmentDuration].join(', ')} s…`,
+  )
   console.log(`machine ${os.cpus().length} cores, load average ${load.toFixed(2)} at start`)
   console.log('\nround  kind      wall     speed   first ABR  cpu')
 
@@ -141,7 +166,9 @@ async function main() {
     for (const fn of order) {
       const s = await fn(input, path.join(work, fn.name), config, probe)
       samples.push(s)
-      console.log(`${String(round).padEnd(6)} ${s.kind.padEnd(9)} ${fmt(s.wallS, 1).padStart(5)} s  ${fmt(s.speed)}×  ${fmt(s.firstS, 2).padStart(6)} s   ${fmt(s.cpuS, 1)} s`)
+      console.log(
+        `${String(round).padEnd(6)} ${s.kind.padEnd(9)} ${fmt(s.wallS, 1).padStart(5)} s  ${fmt(s.speed)}×  ${fmt(s.firstS, 2).padStart(6)} s   ${fmt(s.cpuS, 1)} s`,
+      )
     }
   }
   await rm(work, { recursive: true, force: true })
@@ -159,8 +186,13 @@ async function main() {
   console.log(`        ratio    ${fmt(speedP / speedB, 3)} pipeline/bare (target ≥ 0.95: ${ok(speedP / speedB >= 0.95)})`)
   console.log(`        first ABR segment ${fmt(firstP)} s (target ≤ 3: ${ok(firstP <= 3)})`)
   if (cpuP.every((c) => c !== null) && cpuB.every((c) => c !== null))
-    console.log(`        cpu ratio ${fmt(median(cpuB as number[]) / median(cpuP as number[]), 3)} bare/pipeline CPU-s (1.0 = no overhead; steadier than wall on a busy machine)`)
-  if (cpuPerMediaS !== null) console.log(`        cpu      ${fmt(cpuPerMediaS)} CPU-s per media second (2 cores at full use = ${fmt(os.cpus().length / cpuPerMediaS)}× realtime ceiling)`)
+    console.log(
+      `        cpu ratio ${fmt(median(cpuB as number[]) / median(cpuP as number[]), 3)} bare/pipeline CPU-s (1.0 = no overhead; steadier than wall on a busy machine)`,
+    )
+  if (cpuPerMediaS !== null)
+    console.log(
+      `        cpu      ${fmt(cpuPerMediaS)} CPU-s per media second (2 cores at full use = ${fmt(os.cpus().length / cpuPerMediaS)}× realtime ceiling)`,
+    )
   console.log(`        load average ${os.loadavg()[0].toFixed(2)} at end`)
 }
 

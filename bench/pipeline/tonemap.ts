@@ -52,9 +52,24 @@ async function sourceClip(kind: Kind): Promise<string> {
   if (existsSync(file)) return file
   process.stdout.write(`generating ${seconds} s 1080p30 ${kind} source… `)
   await run('ffmpeg', [
-    '-hide_banner', '-nostdin', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=30:duration=${seconds}`,
-    '-vf', SOURCES[kind].vf, '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', ...SOURCES[kind].tags,
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=1920x1080:rate=30:duration=${seconds}`,
+    '-vf',
+    SOURCES[kind].vf,
+    '-c:v',
+    'libx265',
+    '-preset',
+    'ultrafast',
+    '-x265-params',
+    'log-level=error',
+    ...SOURCES[kind].tags,
     `${file}.tmp.mp4`,
   ])
   await run('mv', [`${file}.tmp.mp4`, file])

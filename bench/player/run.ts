@@ -128,7 +128,11 @@ async function main() {
     const summary = Object.fromEntries(
       Object.entries(runs).map(([k, list]) => [
         k,
-        { clickToFirstFrameMs: stats(list.map((o) => o.firstFrameMs)), clickTo720pOrMoreMs: stats(list.map((o) => o.hdMs)), heightsReached: [...new Set(list.map((o) => o.hdHeight))] },
+        {
+          clickToFirstFrameMs: stats(list.map((o) => o.firstFrameMs)),
+          clickTo720pOrMoreMs: stats(list.map((o) => o.hdMs)),
+          heightsReached: [...new Set(list.map((o) => o.hdHeight))],
+        },
       ]),
     )
     console.log(JSON.stringify({ viewport: VIEWPORT, opensEach: Number(args.opens), ...summary }, null, 2))

@@ -73,7 +73,12 @@ async function startFront(upstream: number, dataDir: string, runDir: string): Pr
   }
   const child = spawn('sh', [path.join(PROJECT_ROOT, 'deploy/nginx/run.sh')], { env, stdio: ['ignore', 'ignore', 'inherit'] })
   const deadline = Date.now() + 15_000
-  while (!(await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false))) {
+  while (
+    !(await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error('the front did not start')
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -102,8 +107,14 @@ async function main(): Promise<void> {
   const dataDir = path.join(workDir, 'data')
   const file = path.join(contentDir(HASH, dataDir), 'original')
   await writeFixture(file, FILE_BYTES)
-  const loadavg = () => os.loadavg().map((l) => l.toFixed(1)).join(' ')
-  console.log(`front bench: ${os.cpus().length} cores, load average ${loadavg()}; ${FILE_BYTES / MiB} MiB file, wrk ${CLIENTS} connections, ${WORKERS} nginx worker each`)
+  const loadavg = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')
+  console.log(
+    `front bench: ${os.cpus().length} cores, load average ${loadavg()}; ${FILE_BYTES / MiB} MiB file, wrk ${CLIENTS} connections, ${WORKERS} nginx worker each`,
+  )
 
   const app = await startOurServer(dataDir, READ_PIECE_BYTES)
   running.add(app)

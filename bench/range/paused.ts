@@ -33,7 +33,12 @@ export interface PausedViewersResult {
 export async function treeRssBytes(pid: number): Promise<number> {
   const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')
   const own = await rssBytes(pid).catch(() => 0)
-  const kids = await Promise.all(children.split(/\s+/).filter(Boolean).map((c) => treeRssBytes(Number(c))))
+  const kids = await Promise.all(
+    children
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((c) => treeRssBytes(Number(c))),
+  )
   return kids.reduce((a, b) => a + b, own)
 }
 

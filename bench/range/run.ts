@@ -179,11 +179,11 @@ async function throughputAndLatency(dataDir: string, seek: string): Promise<void
 }
 
 async function memory(dataDir: string): Promise<void> {
-  console.log(`\n[memory] ${VIEWERS} viewers x ${VIEWER_RATE / KiB} KiB/s, random ${VIEWER_RANGE / MiB} MiB ranges of a 2 GiB file, 20 s, piece ${kib(READ_PIECE_BYTES)}`)
-  const m = await memoryUnderViewers(READ_PIECE_BYTES, dataDir, 20)
   console.log(
-    `server RSS before ${mib(m.before).trim()} MiB, peak ${mib(m.peak).trim()} MiB, growth ${mib(m.peak - m.before).trim()} MiB (target <= 64 MiB)`,
+    `\n[memory] ${VIEWERS} viewers x ${VIEWER_RATE / KiB} KiB/s, random ${VIEWER_RANGE / MiB} MiB ranges of a 2 GiB file, 20 s, piece ${kib(READ_PIECE_BYTES)}`,
   )
+  const m = await memoryUnderViewers(READ_PIECE_BYTES, dataDir, 20)
+  console.log(`server RSS before ${mib(m.before).trim()} MiB, peak ${mib(m.peak).trim()} MiB, growth ${mib(m.peak - m.before).trim()} MiB (target <= 64 MiB)`)
   console.log(
     `${m.load.requests} requests, ${m.load.completed} completed, ${m.load.errors} errors ${JSON.stringify(m.load.errorCodes)}, ${(m.load.bytes / MiB).toFixed(0)} MiB read; server outcomes ${JSON.stringify(m.outcomes)}`,
   )

@@ -78,7 +78,9 @@ async function ranges(url: string): Promise<void> {
 }
 for (let i = 0; i < rounds; i++) {
   results.storePut.push(await timed(() => store.put(hash, 'original', file)))
-  results.barePut.push(await timed(() => client.send(new PutObjectCommand({ Bucket: settings.bucket, Key: objectKey(settings.prefix, hash, 'bare'), Body: bytes }))))
+  results.barePut.push(
+    await timed(() => client.send(new PutObjectCommand({ Bucket: settings.bucket, Key: objectKey(settings.prefix, hash, 'bare'), Body: bytes }))),
+  )
   results.storeGet.push(
     await timed(async () => {
       const r = await store.read(hash, 'original')
@@ -104,7 +106,9 @@ console.log(`${opt.mib} MiB × ${rounds} rounds, ${settings.endpoint ?? 'AWS'} (
 console.log(`PUT store ${m.storePut.toFixed(0)}  bare ${m.barePut.toFixed(0)}  ratio ${(m.storePut / m.barePut).toFixed(2)}`)
 console.log(`GET store ${m.storeGet.toFixed(0)}  bare ${m.bareGet.toFixed(0)}  ratio ${(m.storeGet / m.bareGet).toFixed(2)}`)
 console.log(`GET via node ${m.nodeGet.toFixed(0)}  presigned direct ${m.directGet.toFixed(0)}  ratio ${(m.nodeGet / m.directGet).toFixed(2)}`)
-console.log(`1 MiB ranges ×4 via node ${m.nodeRanges.toFixed(0)}  presigned direct ${m.directRanges.toFixed(0)}  ratio ${(m.nodeRanges / m.directRanges).toFixed(2)}`)
+console.log(
+  `1 MiB ranges ×4 via node ${m.nodeRanges.toFixed(0)}  presigned direct ${m.directRanges.toFixed(0)}  ratio ${(m.nodeRanges / m.directRanges).toFixed(2)}`,
+)
 client.destroy()
 await local?.stop()
 await rm(dir, { recursive: true, force: true })

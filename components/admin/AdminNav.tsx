@@ -28,7 +28,9 @@ export function AdminNav() {
             aria-current={active ? 'page' : undefined}
             className={cx(
               'rounded-md px-3 py-1.5 text-sm whitespace-nowrap',
-              active ? 'bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900' : 'text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800',
+              active
+                ? 'bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900'
+                : 'text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800',
             )}
           >
             {label}

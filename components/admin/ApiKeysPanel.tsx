@@ -76,7 +76,14 @@ export function ApiKeysPanel() {
           >
             <label className="block text-xs text-zinc-500">
               Name
-              <input className={cx(inputClass, 'mt-1 w-full')} required maxLength={100} placeholder="CI uploader" value={name} onChange={(e) => setName(e.target.value)} />
+              <input
+                className={cx(inputClass, 'mt-1 w-full')}
+                required
+                maxLength={100}
+                placeholder="CI uploader"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+              />
             </label>
             <fieldset className="flex gap-3 text-sm">
               <legend className="mb-1 text-xs text-zinc-500">Scopes</legend>

@@ -48,18 +48,18 @@ export function Overview() {
             >
               <Sparkline values={history.speed} label="Encode rate, last two minutes" />
             </Stat>
-            <Stat
-              testId="stat-segments"
-              label="Segments"
-              value={`${data.segments.ready} / ${data.segments.total}`}
-              sub="ready across active sessions"
-            >
+            <Stat testId="stat-segments" label="Segments" value={`${data.segments.ready} / ${data.segments.total}`} sub="ready across active sessions">
               <ProgressBar value={data.segments.total ? data.segments.ready / data.segments.total : 0} label="Segments ready" tone="emerald" />
             </Stat>
             <Stat testId="stat-queue" label="Queue" value={data.queue.byState.QUEUED ?? 0} sub={`${data.queue.ready} due · ${data.queue.delayed} in backoff`}>
               <Sparkline values={history.queued} label="Queued sessions, last two minutes" tone="#a855f7" />
             </Stat>
-            <Stat testId="stat-bytes" label="Served" value={`${formatBytes(data.delivery.bytesPerSecond)}/s`} sub={`${formatBytes(data.delivery.bytesServedTotal)} since start`}>
+            <Stat
+              testId="stat-bytes"
+              label="Served"
+              value={`${formatBytes(data.delivery.bytesPerSecond)}/s`}
+              sub={`${formatBytes(data.delivery.bytesServedTotal)} since start`}
+            >
               <Sparkline values={history.bytes} label="Bytes served per second, last two minutes" tone="#10b981" />
             </Stat>
             <Stat
@@ -121,17 +121,29 @@ export function Overview() {
             <Card title="Finished, last hour" testId="throughput">
               <Bars
                 label="Sessions stored (green) and failed (red) per 5 minutes"
-                data={data.throughput.map((b) => ({ a: b.stored, b: b.failed, title: `${new Date(b.start).toLocaleTimeString()}: ${b.stored} stored, ${b.failed} failed` }))}
+                data={data.throughput.map((b) => ({
+                  a: b.stored,
+                  b: b.failed,
+                  title: `${new Date(b.start).toLocaleTimeString()}: ${b.stored} stored, ${b.failed} failed`,
+                }))}
               />
               <p className="mt-2 text-xs text-zinc-500">
-                <span className="text-emerald-600">■</span> stored · <span className="text-red-600">■</span> failed, per 5 minutes. {data.failures.recent} failed in
-                the last 15 min, {data.failures.baseline} in the hour before.
+                <span className="text-emerald-600">■</span> stored · <span className="text-red-600">■</span> failed, per 5 minutes. {data.failures.recent}{' '}
+                failed in the last 15 min, {data.failures.baseline} in the hour before.
               </p>
             </Card>
           </div>
 
           <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
-            <Card title="Workers" testId="workers" actions={<Link className="text-xs text-rose-600 hover:underline" href="/admin/workers">All workers</Link>}>
+            <Card
+              title="Workers"
+              testId="workers"
+              actions={
+                <Link className="text-xs text-rose-600 hover:underline" href="/admin/workers">
+                  All workers
+                </Link>
+              }
+            >
               {data.workers.length === 0 ? (
                 <p className="py-4 text-center text-sm text-zinc-500">No worker has registered.</p>
               ) : (
@@ -160,7 +172,15 @@ export function Overview() {
                 </ul>
               )}
             </Card>
-            <Card title="Players' buffer health" testId="players-health" actions={<Link className="text-xs text-rose-600 hover:underline" href="/admin/players">Remote control</Link>}>
+            <Card
+              title="Players' buffer health"
+              testId="players-health"
+              actions={
+                <Link className="text-xs text-rose-600 hover:underline" href="/admin/players">
+                  Remote control
+                </Link>
+              }
+            >
               {data.players.list.length === 0 ? (
                 <p className="py-4 text-center text-sm text-zinc-500">No player is connected.</p>
               ) : (
@@ -191,7 +211,10 @@ export function Overview() {
 function Alerts({ alerts }: { alerts: OverviewData['alerts'] }) {
   if (alerts.length === 0) {
     return (
-      <p data-testid="alerts-none" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-300">
+      <p
+        data-testid="alerts-none"
+        className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-300"
+      >
         All clear: no alerts.
       </p>
     )

@@ -145,7 +145,11 @@ export function PlayersPanel() {
         <Table
           testId="players-table"
           head={['Player', 'Room', 'Video', 'Position', 'Buffered ahead', 'Source', 'Reported', '']}
-          empty={list.length === 0 ? <p className="p-6 text-center text-sm text-zinc-500">No player is connected. Open a video in another tab to see it here.</p> : null}
+          empty={
+            list.length === 0 ? (
+              <p className="p-6 text-center text-sm text-zinc-500">No player is connected. Open a video in another tab to see it here.</p>
+            ) : null
+          }
         >
           {list.map((p) => {
             const room = p.personalRoomId ?? p.presence?.roomId ?? p.rooms[0] ?? null
@@ -162,7 +166,8 @@ export function PlayersPanel() {
                 </td>
                 <td className={cx(td, 'max-w-32 truncate font-mono text-[11px]')}>{pr?.videoId ?? '—'}</td>
                 <td className={cx(td, 'tabular-nums')}>
-                  <span data-testid="player-position">{pr ? fmtPos(positionNow(pr, now)) : '—'}</span> {pr && <Badge value={pr.playing ? 'RUNNING' : 'QUEUED'} label={pr.playing ? 'playing' : 'paused'} />}
+                  <span data-testid="player-position">{pr ? fmtPos(positionNow(pr, now)) : '—'}</span>{' '}
+                  {pr && <Badge value={pr.playing ? 'RUNNING' : 'QUEUED'} label={pr.playing ? 'playing' : 'paused'} />}
                 </td>
                 <td className={cx(td, 'w-40')}>
                   {pr ? (
@@ -194,7 +199,11 @@ export function PlayersPanel() {
             <div className="space-y-4">
               <label className="block text-xs text-zinc-500">
                 Room
-                <select className={cx(inputClass, 'mt-1 w-full font-mono text-xs')} value={target.roomId} onChange={(e) => setTarget({ ...target, roomId: e.target.value })}>
+                <select
+                  className={cx(inputClass, 'mt-1 w-full font-mono text-xs')}
+                  value={target.roomId}
+                  onChange={(e) => setTarget({ ...target, roomId: e.target.value })}
+                >
                   {[...new Set([selected.personalRoomId, ...selected.rooms].filter((r): r is string => !!r))].map((r) => (
                     <option key={r} value={r}>
                       {r === selected.personalRoomId ? `personal: ${r}` : r}
@@ -225,7 +234,14 @@ export function PlayersPanel() {
               >
                 <label className="text-xs text-zinc-500">
                   Seek to (s)
-                  <input className={cx(inputClass, 'mt-1 block w-24')} type="number" min={0} step="0.1" value={seekS} onChange={(e) => setSeekS(e.target.value)} />
+                  <input
+                    className={cx(inputClass, 'mt-1 block w-24')}
+                    type="number"
+                    min={0}
+                    step="0.1"
+                    value={seekS}
+                    onChange={(e) => setSeekS(e.target.value)}
+                  />
                 </label>
                 <Button type="submit">Seek</Button>
               </form>
@@ -263,7 +279,12 @@ export function PlayersPanel() {
                   </select>
                 </label>
                 {!playlistId && (
-                  <input className={cx(inputClass, 'w-full font-mono text-xs')} placeholder="video ids, comma-separated" value={videoIds} onChange={(e) => setVideoIds(e.target.value)} />
+                  <input
+                    className={cx(inputClass, 'w-full font-mono text-xs')}
+                    placeholder="video ids, comma-separated"
+                    value={videoIds}
+                    onChange={(e) => setVideoIds(e.target.value)}
+                  />
                 )}
                 <Button type="submit" disabled={!playlistId && !videoIds.trim()}>
                   Load

@@ -284,7 +284,15 @@ function LogTail({ id, active, state }: { id: string; active: boolean; state: st
     if (pre.current) pre.current.scrollTop = pre.current.scrollHeight
   }, [text])
   return (
-    <Card title="FFmpeg log (tail)" testId="session-log" actions={<a className="text-xs text-rose-600 hover:underline" href={`/api/v1/sessions/${id}/logs?bytes=1048576`} target="_blank" rel="noreferrer">Full log</a>}>
+    <Card
+      title="FFmpeg log (tail)"
+      testId="session-log"
+      actions={
+        <a className="text-xs text-rose-600 hover:underline" href={`/api/v1/sessions/${id}/logs?bytes=1048576`} target="_blank" rel="noreferrer">
+          Full log
+        </a>
+      }
+    >
       <ErrorNote error={error} />
       <pre ref={pre} className="max-h-[28rem] overflow-auto rounded-md bg-zinc-950 p-3 font-mono text-[11px] leading-relaxed text-zinc-200">
         {text === null ? 'Loading…' : text || emptyLogText(state)}

@@ -64,7 +64,9 @@ export function SessionsTable() {
               onClick={() => toggle(s)}
               className={cx(
                 'rounded-full px-2.5 py-1 text-xs font-medium ring-1 ring-inset',
-                selected.has(s) ? 'bg-rose-600 text-white ring-rose-600' : 'bg-white text-zinc-700 ring-zinc-300 hover:bg-zinc-50 dark:bg-zinc-900 dark:text-zinc-200 dark:ring-zinc-700',
+                selected.has(s)
+                  ? 'bg-rose-600 text-white ring-rose-600'
+                  : 'bg-white text-zinc-700 ring-zinc-300 hover:bg-zinc-50 dark:bg-zinc-900 dark:text-zinc-200 dark:ring-zinc-700',
               )}
             >
               {s.toLowerCase()}
@@ -143,7 +145,14 @@ export function SessionsTable() {
           </tr>
         ))}
       </Table>
-      <CursorPager total={data ? data.total : null} noun="session" cursors={cursors} setCursors={setCursors} nextCursor={data?.nextCursor} testId="sessions-total" />
+      <CursorPager
+        total={data ? data.total : null}
+        noun="session"
+        cursors={cursors}
+        setCursors={setCursors}
+        nextCursor={data?.nextCursor}
+        testId="sessions-total"
+      />
     </div>
   )
 }

@@ -114,7 +114,14 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
         </label>
         <label className="block text-xs text-zinc-500">
           Initial password
-          <input className={cx(inputClass, 'mt-1 w-full')} type="password" minLength={8} required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            className={cx(inputClass, 'mt-1 w-full')}
+            type="password"
+            minLength={8}
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         <label className="block text-xs text-zinc-500">
           Role

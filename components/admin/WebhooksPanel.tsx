@@ -10,7 +10,11 @@ const EVENTS = ['video.ready', 'video.failed', 'session.failed'] as const
 
 /** Webhook endpoints (everyone's, for admins), their recent deliveries, and redelivery. */
 export function WebhooksPanel() {
-  const { data, error, reload } = useLiveResource<{ items: WebhookView[] }>('/api/v1/webhooks?all=true', { pollMs: 10_000, livePollMs: 30_000, onEvent: () => false })
+  const { data, error, reload } = useLiveResource<{ items: WebhookView[] }>('/api/v1/webhooks?all=true', {
+    pollMs: 10_000,
+    livePollMs: 30_000,
+    onEvent: () => false,
+  })
   const [selected, setSelected] = useState<string | null>(null)
   const { actionError, run } = useAdminAction(reload)
   const [secret, setSecret] = useState<{ id: string; secret: string } | null>(null)
@@ -33,11 +37,19 @@ export function WebhooksPanel() {
       <ErrorNote error={error ?? actionError} />
       <div className="grid grid-cols-1 gap-5 2xl:grid-cols-[1fr_22rem]">
         <div className="space-y-5">
-          <Table head={['Endpoint', 'Events', 'Owner', 'Created', '']} empty={data && data.items.length === 0 ? <p className="p-6 text-center text-sm text-zinc-500">No endpoints yet.</p> : null}>
+          <Table
+            head={['Endpoint', 'Events', 'Owner', 'Created', '']}
+            empty={data && data.items.length === 0 ? <p className="p-6 text-center text-sm text-zinc-500">No endpoints yet.</p> : null}
+          >
             {data?.items.map((w) => (
               <tr key={w.id} className={cx(current?.id === w.id && 'bg-rose-50/60 dark:bg-rose-950/30')}>
                 <td className={cx(td, 'max-w-64')}>
-                  <button type="button" className="block max-w-full truncate text-left font-medium hover:underline" title={w.url} onClick={() => setSelected(w.id)}>
+                  <button
+                    type="button"
+                    className="block max-w-full truncate text-left font-medium hover:underline"
+                    title={w.url}
+                    onClick={() => setSelected(w.id)}
+                  >
                     {w.url}
                   </button>
                   <span className="font-mono text-[11px] text-zinc-500">{w.secretHint}</span>
@@ -92,14 +104,19 @@ function Deliveries({ webhook }: { webhook: WebhookView }) {
   return (
     <Card title={`Recent deliveries to ${new URL(webhook.url).host}`} testId="webhook-deliveries">
       <ErrorNote error={error ?? actionError} />
-      <Table head={['Event', 'Status', 'Attempts', 'Response', 'When', '']} empty={data && data.items.length === 0 ? <p className="p-4 text-center text-sm text-zinc-500">Nothing delivered yet.</p> : null}>
+      <Table
+        head={['Event', 'Status', 'Attempts', 'Response', 'When', '']}
+        empty={data && data.items.length === 0 ? <p className="p-4 text-center text-sm text-zinc-500">Nothing delivered yet.</p> : null}
+      >
         {data?.items.map((d) => (
           <tr key={d.id}>
             <td className={td}>
               <button type="button" className="font-mono text-xs hover:underline" onClick={() => setOpen(open === d.id ? null : d.id)}>
                 {d.event}
               </button>
-              {open === d.id && <pre className="mt-2 max-w-md overflow-auto rounded bg-zinc-950 p-2 text-[11px] text-zinc-200">{JSON.stringify(d.payload, null, 2)}</pre>}
+              {open === d.id && (
+                <pre className="mt-2 max-w-md overflow-auto rounded bg-zinc-950 p-2 text-[11px] text-zinc-200">{JSON.stringify(d.payload, null, 2)}</pre>
+              )}
             </td>
             <td className={td}>
               <Badge value={d.status} />
@@ -144,7 +161,14 @@ function NewWebhook({ onCreated }: { onCreated: (w: WebhookView) => void }) {
       >
         <label className="block text-xs text-zinc-500">
           URL
-          <input className={cx(inputClass, 'mt-1 w-full')} type="url" required placeholder="https://example.com/hooks" value={url} onChange={(e) => setUrl(e.target.value)} />
+          <input
+            className={cx(inputClass, 'mt-1 w-full')}
+            type="url"
+            required
+            placeholder="https://example.com/hooks"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+          />
         </label>
         <fieldset className="space-y-1 text-sm">
           <legend className="mb-1 text-xs text-zinc-500">Events</legend>

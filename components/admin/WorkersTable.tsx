@@ -13,7 +13,11 @@ export function WorkersTable() {
       <ErrorNote error={error} />
       <Table
         head={['Worker', 'State', 'CPU', 'Memory', 'Current session', 'Heartbeat', 'Up since']}
-        empty={data && data.items.length === 0 ? <p className="p-6 text-center text-sm text-zinc-500">No worker has registered. Start one with npm run worker.</p> : null}
+        empty={
+          data && data.items.length === 0 ? (
+            <p className="p-6 text-center text-sm text-zinc-500">No worker has registered. Start one with npm run worker.</p>
+          ) : null
+        }
       >
         {data?.items.map((w) => (
           <tr key={w.id}>
@@ -46,7 +50,10 @@ export function WorkersTable() {
         ))}
       </Table>
       <p className="mt-3 text-xs text-zinc-500">
-        CPU is the worker process plus its FFmpeg, in percent of one core. <Link className="text-rose-600 hover:underline" href="/admin/sessions?state=RUNNING">Running sessions</Link>
+        CPU is the worker process plus its FFmpeg, in percent of one core.{' '}
+        <Link className="text-rose-600 hover:underline" href="/admin/sessions?state=RUNNING">
+          Running sessions
+        </Link>
       </p>
     </div>
   )

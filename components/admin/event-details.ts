@@ -16,7 +16,6 @@ const LABELS: Record<string, string> = {
   videoId: 'video',
 }
 
-
 const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`)
 
 function formatValue(key: string, value: unknown): string {
@@ -39,8 +38,10 @@ function formatValue(key: string, value: unknown): string {
 const labelOf = (key: string) => LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
 
 export function eventDetails(data: Record<string, unknown>): EventDetail[] {
-  return Object.entries(data)
-    // ProgressUpdate carries both `progress` (0..1) and `percent`; one is enough.
-    .filter(([key, value]) => value !== undefined && !(key === 'progress' && 'percent' in data))
-    .map(([key, value]) => ({ label: labelOf(key), value: formatValue(key, value) }))
+  return (
+    Object.entries(data)
+      // ProgressUpdate carries both `progress` (0..1) and `percent`; one is enough.
+      .filter(([key, value]) => value !== undefined && !(key === 'progress' && 'percent' in data))
+      .map(([key, value]) => ({ label: labelOf(key), value: formatValue(key, value) }))
+  )
 }

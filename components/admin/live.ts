@@ -117,10 +117,7 @@ export async function api<T = unknown>(path: string, init: RequestInit & { json?
  * Loads `url` and keeps it fresh: every `pollMs` while the socket is down, every `livePollMs` while
  * it is up, and within ~300 ms of any pipeline event that `onEvent` accepts (default: all).
  */
-export function useLiveResource<T>(
-  url: string | null,
-  opts: { pollMs?: number; livePollMs?: number; onEvent?: (ev: PipelineEvent) => boolean } = {},
-) {
+export function useLiveResource<T>(url: string | null, opts: { pollMs?: number; livePollMs?: number; onEvent?: (ev: PipelineEvent) => boolean } = {}) {
   const { pollMs = 2000, livePollMs = 5000, onEvent } = opts
   const [data, setData] = useState<T | null>(null)
   const [error, setError] = useState<string | null>(null)

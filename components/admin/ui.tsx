@@ -144,10 +144,25 @@ export function Bars({ data, label }: { data: { a: number; b: number; title: str
   )
 }
 
-export function Card({ title, children, actions, className, testId }: { title?: ReactNode; children: ReactNode; actions?: ReactNode; className?: string; testId?: string }) {
+export function Card({
+  title,
+  children,
+  actions,
+  className,
+  testId,
+}: {
+  title?: ReactNode
+  children: ReactNode
+  actions?: ReactNode
+  className?: string
+  testId?: string
+}) {
   return (
     // min-w-0: as a grid or flex item a card may shrink below its table's width (the table scrolls inside).
-    <section data-testid={testId} className={cx('min-w-0 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900', className)}>
+    <section
+      data-testid={testId}
+      className={cx('min-w-0 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900', className)}
+    >
       {(title || actions) && (
         <header className="mb-3 flex items-center justify-between gap-2">
           {title && <h2 className="text-sm font-semibold text-zinc-700 dark:text-zinc-200">{title}</h2>}
@@ -182,7 +197,8 @@ export function Button({ tone = 'default', size = 'sm', className, ...rest }: Bu
         size === 'sm' ? 'px-2.5 py-1 text-xs' : 'px-3.5 py-2 text-sm',
         tone === 'primary' && 'bg-rose-600 text-white hover:bg-rose-500',
         tone === 'danger' && 'border border-red-300 text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950',
-        tone === 'default' && 'border border-zinc-300 bg-white text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800',
+        tone === 'default' &&
+          'border border-zinc-300 bg-white text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800',
         className,
       )}
     />

@@ -66,9 +66,12 @@ export function Gallery({ initial, q, sort, viewerId }: Props) {
   useEffect(() => {
     const el = sentinel.current
     if (!el || !cursor) return
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) void loadMore()
-    }, { rootMargin: '800px 0px' })
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) void loadMore()
+      },
+      { rootMargin: '800px 0px' },
+    )
     io.observe(el)
     return () => io.disconnect()
   }, [cursor, loadMore])
@@ -132,8 +135,14 @@ function EmptyState({ q, signedIn }: { q: string; signedIn: boolean }) {
     )
   }
   return (
-    <div className="flex flex-col items-center rounded-2xl border border-dashed border-zinc-300 px-6 py-16 text-center dark:border-zinc-700" data-testid="gallery-empty">
-      <span aria-hidden className="mb-4 flex h-14 w-14 items-center justify-center rounded-2xl bg-gradient-to-br from-rose-500 to-orange-400 text-white shadow-lg">
+    <div
+      className="flex flex-col items-center rounded-2xl border border-dashed border-zinc-300 px-6 py-16 text-center dark:border-zinc-700"
+      data-testid="gallery-empty"
+    >
+      <span
+        aria-hidden
+        className="mb-4 flex h-14 w-14 items-center justify-center rounded-2xl bg-gradient-to-br from-rose-500 to-orange-400 text-white shadow-lg"
+      >
         <svg aria-hidden viewBox="0 0 24 24" className="h-7 w-7 fill-current">
           <path d="M11 16V7.8l-3.3 3.3-1.4-1.4L12 4l5.7 5.7-1.4 1.4L13 7.8V16h-2Zm-6 4v-5h2v3h10v-3h2v5H5Z" />
         </svg>

@@ -46,7 +46,10 @@ export function VideoCard({ item, viewerId, eager = false }: { item: GalleryItem
             className="absolute inset-0 h-full w-full object-cover transition-transform duration-300 group-hover:scale-[1.03]"
           />
         ) : (
-          <div className="absolute inset-0 flex items-center justify-center bg-gradient-to-br from-zinc-300 to-zinc-200 dark:from-zinc-800 dark:to-zinc-900" aria-hidden>
+          <div
+            className="absolute inset-0 flex items-center justify-center bg-gradient-to-br from-zinc-300 to-zinc-200 dark:from-zinc-800 dark:to-zinc-900"
+            aria-hidden
+          >
             <svg aria-hidden viewBox="0 0 24 24" className="h-10 w-10 fill-zinc-400 dark:fill-zinc-600">
               <path d="M4 5h11a2 2 0 0 1 2 2v1.5l3.3-2.2A1 1 0 0 1 22 7.1v9.8a1 1 0 0 1-1.7.8L17 15.5V17a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2Z" />
             </svg>
@@ -79,7 +82,9 @@ export function VideoCard({ item, viewerId, eager = false }: { item: GalleryItem
           {item.owner.name.slice(0, 1).toUpperCase()}
         </span>
         <div className="min-w-0 flex-1">
-          <h3 className="line-clamp-2 leading-snug font-medium text-zinc-900 group-hover:text-rose-600 dark:text-zinc-100 dark:group-hover:text-rose-400">{item.title}</h3>
+          <h3 className="line-clamp-2 leading-snug font-medium text-zinc-900 group-hover:text-rose-600 dark:text-zinc-100 dark:group-hover:text-rose-400">
+            {item.title}
+          </h3>
           <p className="mt-0.5 truncate text-sm text-zinc-600 dark:text-zinc-400">{item.owner.name}</p>
           <p className="flex flex-wrap items-center gap-x-1.5 gap-y-1 text-sm text-zinc-500 dark:text-zinc-400">
             <span>{formatViews(item.views)}</span>

@@ -94,7 +94,11 @@ function VideoRow({ item, viewerId, onSaved, onDeleted }: { item: GalleryItem; v
   const [busy, setBusy] = useState(false)
   const [note, setNote] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
   const [confirming, setConfirming] = useState(false)
-  const live = useVideoStatus(item.id, { status: item.status, contentHash: item.contentHash }, { enabled: item.status === 'processing' && item.owner.id === viewerId, live: true })
+  const live = useVideoStatus(
+    item.id,
+    { status: item.status, contentHash: item.contentHash },
+    { enabled: item.status === 'processing' && item.owner.id === viewerId, live: true },
+  )
   const dirty = title !== item.title || description !== item.description || visibility !== item.visibility
   const poster = live.view?.playback.poster ?? item.poster
   const duration = formatDuration(item.durationMs)
@@ -164,7 +168,9 @@ function VideoRow({ item, viewerId, onSaved, onDeleted }: { item: GalleryItem; v
             </svg>
           </span>
         )}
-        {duration && live.status === 'ready' && <span className="absolute right-1.5 bottom-1.5 rounded bg-black/80 px-1.5 text-xs font-semibold text-white">{duration}</span>}
+        {duration && live.status === 'ready' && (
+          <span className="absolute right-1.5 bottom-1.5 rounded bg-black/80 px-1.5 text-xs font-semibold text-white">{duration}</span>
+        )}
         <StatusBadge status={live.status} progress={live.status === 'processing' ? live.progress : null} />
       </Link>
       <div className="flex min-w-0 flex-1 flex-col gap-3">
@@ -218,17 +224,27 @@ function VideoRow({ item, viewerId, onSaved, onDeleted }: { item: GalleryItem; v
               >
                 Yes, delete
               </button>
-              <button type="button" onClick={() => setConfirming(false)} className="rounded-full px-3 py-1 font-medium hover:bg-zinc-100 dark:hover:bg-zinc-800">
+              <button
+                type="button"
+                onClick={() => setConfirming(false)}
+                className="rounded-full px-3 py-1 font-medium hover:bg-zinc-100 dark:hover:bg-zinc-800"
+              >
                 Keep
               </button>
             </fieldset>
           )}
           <span className="ml-auto text-xs text-zinc-500">
-            {formatViews(item.views)} · <time suppressHydrationWarning dateTime={item.createdAt}>{formatAge(item.createdAt)}</time>
+            {formatViews(item.views)} ·{' '}
+            <time suppressHydrationWarning dateTime={item.createdAt}>
+              {formatAge(item.createdAt)}
+            </time>
           </span>
         </div>
         {note && (
-          <p role={note.kind === 'error' ? 'alert' : 'status'} className={`text-sm ${note.kind === 'error' ? 'text-red-600 dark:text-red-400' : 'text-emerald-600 dark:text-emerald-400'}`}>
+          <p
+            role={note.kind === 'error' ? 'alert' : 'status'}
+            className={`text-sm ${note.kind === 'error' ? 'text-red-600 dark:text-red-400' : 'text-emerald-600 dark:text-emerald-400'}`}
+          >
             {note.text}
           </p>
         )}

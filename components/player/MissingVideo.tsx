@@ -13,7 +13,12 @@ export function MissingVideo() {
   }, [router])
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-black/80 p-6 backdrop-blur-sm">
-      <div role="alertdialog" aria-modal="true" aria-labelledby="missing-title" className="max-w-sm rounded-2xl bg-white p-6 text-center shadow-2xl dark:bg-zinc-900">
+      <div
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="missing-title"
+        className="max-w-sm rounded-2xl bg-white p-6 text-center shadow-2xl dark:bg-zinc-900"
+      >
         <h2 id="missing-title" className="text-lg font-semibold">
           Video not found
         </h2>

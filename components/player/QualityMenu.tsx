@@ -114,9 +114,7 @@ export function QualityMenu({ player }: { player: Player }) {
               className="flex w-full items-center justify-between gap-4 px-3 py-1.5 text-left text-[13px] hover:bg-white/10 focus-visible:bg-white/10 focus-visible:outline-none"
             >
               <span>{o.label}</span>
-              <span className="text-[11px] text-zinc-400">
-                {selected === o.value ? '✓' : o.bitrate ? `${(o.bitrate / 1e6).toFixed(1)} Mb/s` : ''}
-              </span>
+              <span className="text-[11px] text-zinc-400">{selected === o.value ? '✓' : o.bitrate ? `${(o.bitrate / 1e6).toFixed(1)} Mb/s` : ''}</span>
             </button>
           ))}
         </div>

@@ -167,9 +167,7 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
                 </IconButton>
               </nav>
             </div>
-            {video.description && (
-              <p className="max-h-40 overflow-y-auto text-sm whitespace-pre-line text-zinc-700 dark:text-zinc-300">{video.description}</p>
-            )}
+            {video.description && <p className="max-h-40 overflow-y-auto text-sm whitespace-pre-line text-zinc-700 dark:text-zinc-300">{video.description}</p>}
           </div>
         </div>
       </div>
@@ -177,7 +175,19 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
   )
 }
 
-function IconButton({ label, onClick, disabled, children, testId }: { label: string; onClick: () => void; disabled?: boolean; children: React.ReactNode; testId?: string }) {
+function IconButton({
+  label,
+  onClick,
+  disabled,
+  children,
+  testId,
+}: {
+  label: string
+  onClick: () => void
+  disabled?: boolean
+  children: React.ReactNode
+  testId?: string
+}) {
   return (
     <button
       type="button"

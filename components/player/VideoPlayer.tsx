@@ -103,7 +103,8 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
           </div>
           <p className="m-3 inline-flex items-center gap-2 rounded-full bg-black/70 px-3 py-1 text-xs font-medium text-white" data-testid="processing-overlay">
             <span className="h-2 w-2 animate-pulse rounded-full bg-rose-500" aria-hidden />
-            Processing {pct}% · {state.source === 'abr' ? 'playing the parts prepared so far' : `playing the original${state.source === 'chunked' ? ' (chunked)' : ''}`}
+            Processing {pct}% ·{' '}
+            {state.source === 'abr' ? 'playing the parts prepared so far' : `playing the original${state.source === 'chunked' ? ' (chunked)' : ''}`}
           </p>
         </div>
       )}

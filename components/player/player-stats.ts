@@ -26,7 +26,6 @@ export function trackPlayer(p: Player, video: Pick<VideoView, 'id' | 'status'>) 
 }
 
 function exposeFigures(p: Player, controller: PlaybackController, video: Pick<VideoView, 'id' | 'status'>, marks: Record<string, number>): () => void {
-
   const timings = ((window as unknown as { __reelhouse?: Timings }).__reelhouse ?? {}) as Timings
   const mountedAt = performance.now()
   const openedAt = timings.openedAt && mountedAt - timings.openedAt < 10_000 ? timings.openedAt : mountedAt

@@ -11,7 +11,14 @@ export function usePlayerKeys(player: Player | null): void {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented) return
       const target = e.target instanceof HTMLElement ? e.target : null
-      const action = keyAction({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, targetTag: target?.tagName, targetEditable: target?.isContentEditable })
+      const action = keyAction({
+        key: e.key,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        altKey: e.altKey,
+        targetTag: target?.tagName,
+        targetEditable: target?.isContentEditable,
+      })
       if (!action) return
       // Space on a focused control presses it; arrows on a focused slider move it.
       if (e.key === ' ' && target?.closest('button, a, [role="button"], [role="menuitemradio"]')) return

@@ -44,7 +44,11 @@ export function UploadProcessing({ videoId, title, onRemove }: { videoId: string
           </Link>
         )}
         {live.status === 'failed' && (
-          <button type="button" onClick={onRemove} className="rounded-full border border-zinc-300 px-3 py-1 font-medium hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-500 dark:border-zinc-700 dark:hover:bg-zinc-800">
+          <button
+            type="button"
+            onClick={onRemove}
+            className="rounded-full border border-zinc-300 px-3 py-1 font-medium hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-500 dark:border-zinc-700 dark:hover:bg-zinc-800"
+          >
             Remove
           </button>
         )}
@@ -55,4 +59,3 @@ export function UploadProcessing({ videoId, title, onRemove }: { videoId: string
     </div>
   )
 }
-

@@ -26,8 +26,7 @@ export function UploadRow({
   const remaining = item.speed > 0 ? Math.max(0, (item.file.size - item.sent) / item.speed) : null
   const field =
     'w-full rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm outline-none focus-visible:border-rose-500 focus-visible:ring-2 focus-visible:ring-rose-500/30 disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-950'
-  const button =
-    'rounded-full px-3.5 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-500'
+  const button = 'rounded-full px-3.5 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-500'
 
   return (
     <article
@@ -60,7 +59,14 @@ export function UploadRow({
             </label>
             <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
               Description
-              <textarea className={`${field} min-h-16`} value={item.description} maxLength={5000} rows={2} disabled={!editable} onChange={(e) => onChange({ description: e.target.value })} />
+              <textarea
+                className={`${field} min-h-16`}
+                value={item.description}
+                maxLength={5000}
+                rows={2}
+                disabled={!editable}
+                onChange={(e) => onChange({ description: e.target.value })}
+              />
             </label>
           </div>
         )}
@@ -86,9 +92,11 @@ export function UploadRow({
                 ? '100% · checking the file…'
                 : item.phase === 'done'
                   ? `100% · uploaded ${formatBytes(item.file.size)}`
-                : `${pct}% · ${formatBytes(item.sent)} of ${formatBytes(item.file.size)}${
-                    item.phase === 'uploading' && item.speed > 0 ? ` · ${formatBytes(item.speed)}/s${remaining !== null ? ` · ${formatEta(remaining)} left` : ''}` : ''
-                  }${item.phase === 'paused' ? ' · paused' : ''}`}
+                  : `${pct}% · ${formatBytes(item.sent)} of ${formatBytes(item.file.size)}${
+                      item.phase === 'uploading' && item.speed > 0
+                        ? ` · ${formatBytes(item.speed)}/s${remaining !== null ? ` · ${formatEta(remaining)} left` : ''}`
+                        : ''
+                    }${item.phase === 'paused' ? ' · paused' : ''}`}
             </p>
           </div>
         )}
@@ -112,7 +120,11 @@ export function UploadRow({
             </button>
           )}
           {item.phase === 'uploading' && (
-            <button type="button" onClick={onPause} className={`${button} border border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800`}>
+            <button
+              type="button"
+              onClick={onPause}
+              className={`${button} border border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800`}
+            >
               Pause
             </button>
           )}

@@ -31,7 +31,13 @@ export function Uploader() {
         <ul className="flex flex-col gap-4" aria-label="Files">
           {items.map((item) => (
             <li key={item.key}>
-              <UploadRow item={item} onChange={(p) => update(item.key, p)} onStart={() => void start(item.key)} onPause={() => pause(item.key)} onRemove={() => remove(item.key)} />
+              <UploadRow
+                item={item}
+                onChange={(p) => update(item.key, p)}
+                onStart={() => void start(item.key)}
+                onPause={() => pause(item.key)}
+                onRemove={() => remove(item.key)}
+              />
             </li>
           ))}
         </ul>

@@ -47,7 +47,11 @@ export function isVideoFile(file: { name: string; type: string }): boolean {
 }
 
 export function titleFromFilename(name: string): string {
-  const base = name.replace(/\.[^.]+$/, '').replace(/[_-]+/g, ' ').replace(/\s+/g, ' ').trim()
+  const base = name
+    .replace(/\.[^.]+$/, '')
+    .replace(/[_-]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   return (base || name).slice(0, 200)
 }
 

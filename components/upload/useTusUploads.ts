@@ -61,7 +61,14 @@ export function useTusUploads() {
         existing.start()
         return
       }
-      const upload = new Upload(item.file, tusOptions(item, (patch) => update(key, patch), () => uploads.current.delete(key)))
+      const upload = new Upload(
+        item.file,
+        tusOptions(
+          item,
+          (patch) => update(key, patch),
+          () => uploads.current.delete(key),
+        ),
+      )
       uploads.current.set(key, upload)
       // The same file started before (another tab, a reload): continue that upload instead.
       const previous = await upload.findPreviousUploads().catch(() => [])

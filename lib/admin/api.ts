@@ -20,7 +20,7 @@ export const adminApi = {
     method: 'get',
     path: '/api/v1/admin/overview',
     summary: 'Health monitor',
-    description: 'Encode rate, segments, queue depth, workers, bytes served per second, players\' buffer health, alerts.',
+    description: "Encode rate, segments, queue depth, workers, bytes served per second, players' buffer health, alerts.",
     tag: 'Admin',
     access: admin,
     success: { status: 200, description: 'A snapshot.', schema: overviewSchema },

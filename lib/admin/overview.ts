@@ -129,7 +129,10 @@ async function disk(): Promise<{ freeBytes: number; usedBytes: number; totalByte
 }
 
 async function players() {
-  const list = (await getRealtime()?.listPlayers().catch(() => [])) ?? []
+  const list =
+    (await getRealtime()
+      ?.listPlayers()
+      .catch(() => [])) ?? []
   const now = Date.now()
   const reports = list.map((p) => p.presence).filter((p): p is NonNullable<typeof p> => !!p && now - p.receivedAt < 30_000)
   return {

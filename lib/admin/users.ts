@@ -28,7 +28,6 @@ export const updateUserInput = z
   .strict()
   .meta({ id: 'UpdateUserInput' })
 
-
 const requireAdmin = (actor: Actor) => {
   if (!isAdmin(actor)) throw new AppError('FORBIDDEN', 'Admins only.')
 }
@@ -37,9 +36,7 @@ export async function listUsers(actor: Actor, query: ListUsersQuery) {
   requireAdmin(actor)
   const where: Prisma.UserWhereInput = {
     ...(query.role ? { role: query.role } : {}),
-    ...(query.q
-      ? { OR: [{ email: { contains: query.q, mode: 'insensitive' } }, { name: { contains: query.q, mode: 'insensitive' } }] }
-      : {}),
+    ...(query.q ? { OR: [{ email: { contains: query.q, mode: 'insensitive' } }, { name: { contains: query.q, mode: 'insensitive' } }] } : {}),
   }
   const rows = await db.user.findMany({
     where,

@@ -35,9 +35,7 @@ export const adminVideoRow = z
   })
   .meta({ id: 'AdminVideo' })
 
-export const adminVideoPage = z
-  .object({ items: z.array(adminVideoRow), nextCursor: z.string().nullable(), total: z.int() })
-  .meta({ id: 'AdminVideoPage' })
+export const adminVideoPage = z.object({ items: z.array(adminVideoRow), nextCursor: z.string().nullable(), total: z.int() }).meta({ id: 'AdminVideoPage' })
 
 const STATE_OF = { processing: ['UPLOADED', 'PROCESSING'], ready: ['STORED'], failed: ['FAILED'] } as const
 

@@ -10,11 +10,7 @@ import { json, jsonBody, route } from './route'
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined
 
 /** Who the handler is called for: an actor is guaranteed unless the access rules admit none. */
-type ActorFor<A extends Access> = A extends { auth: 'none' | 'token' | 'metrics' }
-  ? null
-  : A extends { anonymous: true }
-    ? Actor | null
-    : Actor
+type ActorFor<A extends Access> = A extends { auth: 'none' | 'token' | 'metrics' } ? null : A extends { anonymous: true } ? Actor | null : Actor
 
 /** Only JSON bodies are parsed for the handler; others (multipart, tus) it reads from `req`. */
 type BodyFor<B> = B extends { schema: infer S }
@@ -95,16 +91,20 @@ function serve(op: AnyOperation): NextHandler {
   // The declaration typed the inputs; here they are produced from the same schemas.
   const handle = op.handle as (inputs: { req: Request; actor: Actor | null; params: unknown; query: unknown; body: unknown }) => Promise<Result> | Result
   const needsActor = (a.auth ?? 'key') === 'key' && !a.anonymous
-  const served = route({ open: a.auth === 'none', scope: a.admin ? 'admin' : (a.scope ?? undefined), anonymous: a.anonymous, params: op.params }, async ({ req, params, actor }) => {
-    if (needsActor && !actor) throw new AppError('UNAUTHENTICATED', 'Sign in or send an API key.')
-    const query = op.query?.parse(Object.fromEntries(new URL(req.url).searchParams))
-    const body = op.body && (op.body.contentType ?? 'application/json') === 'application/json'
-      ? await jsonBody(req, op.body.schema, { optional: op.body.required === false })
-      : undefined
-    const result = await handle({ req, actor, params, query, body })
-    if (result instanceof Response) return result
-    return op.success.status === 204 ? new Response(null, { status: 204 }) : json(result, { status: op.success.status })
-  })
+  const served = route(
+    { open: a.auth === 'none', scope: a.admin ? 'admin' : (a.scope ?? undefined), anonymous: a.anonymous, params: op.params },
+    async ({ req, params, actor }) => {
+      if (needsActor && !actor) throw new AppError('UNAUTHENTICATED', 'Sign in or send an API key.')
+      const query = op.query?.parse(Object.fromEntries(new URL(req.url).searchParams))
+      const body =
+        op.body && (op.body.contentType ?? 'application/json') === 'application/json'
+          ? await jsonBody(req, op.body.schema, { optional: op.body.required === false })
+          : undefined
+      const result = await handle({ req, actor, params, query, body })
+      if (result instanceof Response) return result
+      return op.success.status === 204 ? new Response(null, { status: 204 }) : json(result, { status: op.success.status })
+    },
+  )
   const extra = op.responseHeaders
   if (!extra) return served
   return async (req, context) => {

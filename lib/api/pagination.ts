@@ -6,10 +6,7 @@ import { AppError } from '@/lib/errors'
  * be a row of the same listing for the same caller: an unknown id, or one the caller cannot list,
  * is a 400, so a cursor never tells whether someone else's private row exists.
  */
-export async function pageAfter(
-  cursor: string | undefined,
-  listed: (id: string) => Promise<number>,
-): Promise<{ cursor?: { id: string }; skip?: number }> {
+export async function pageAfter(cursor: string | undefined, listed: (id: string) => Promise<number>): Promise<{ cursor?: { id: string }; skip?: number }> {
   if (!cursor) return {}
   if ((await listed(cursor)) === 0) {
     throw new AppError('BAD_REQUEST', 'Unknown cursor: use nextCursor from the previous page.', {

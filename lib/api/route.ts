@@ -104,7 +104,8 @@ export async function jsonBody<T extends z.ZodType>(req: Request, schema: T, opt
     throw new AppError('BAD_REQUEST', 'The body must be valid JSON.')
   }
   const nul = pathOfNul(body)
-  if (nul !== null) throw new AppError('INVALID_INPUT', 'The request did not validate.', { errors: [{ path: nul, message: 'must not contain NUL characters' }] })
+  if (nul !== null)
+    throw new AppError('INVALID_INPUT', 'The request did not validate.', { errors: [{ path: nul, message: 'must not contain NUL characters' }] })
   return schema.parse(body)
 }
 

@@ -12,8 +12,7 @@ export interface Actor {
   apiKeyId?: string
 }
 
-export const isAdmin = (a: Actor | null | undefined): boolean =>
-  !!a && a.role === 'ADMIN' && (a.via === 'session' || a.scopes.includes('admin'))
+export const isAdmin = (a: Actor | null | undefined): boolean => !!a && a.role === 'ADMIN' && (a.via === 'session' || a.scopes.includes('admin'))
 
 /** Throws 401 without an actor, 403 when an API key lacks the scope (sessions hold every scope their role allows). */
 export function requireScope(actor: Actor | null, scope: Scope): Actor {

@@ -12,7 +12,7 @@ export const apiKeysApi = {
     tag: 'API keys',
     access: { scope: 'read' },
     query: listApiKeysQuery,
-    success: { status: 200, description: 'The caller\'s keys, revoked ones marked (admins with `all`: everyone\'s).', schema: itemsOf(apiKeyView, 'ApiKeyList') },
+    success: { status: 200, description: "The caller's keys, revoked ones marked (admins with `all`: everyone's).", schema: itemsOf(apiKeyView, 'ApiKeyList') },
     handle: async ({ actor, query }) => ({ items: await listOwnApiKeys(actor, query) }),
   }),
 
@@ -48,7 +48,7 @@ export const usersApi = {
     summary: 'The caller',
     tag: 'Users',
     access: { scope: 'read' },
-    success: { status: 200, description: 'The user behind the session or key, with the key\'s scopes.', schema: meView },
+    success: { status: 200, description: "The user behind the session or key, with the key's scopes.", schema: meView },
     handle: ({ actor }) => getMe(actor),
   }),
 }

@@ -35,10 +35,7 @@ export async function actorFromCookies(cookieHeader: string | null | undefined):
 }
 
 /** `Authorization: Bearer <api key>` first, then the session cookie. */
-export async function actorFromHeaders(headers: {
-  authorization?: string | null
-  cookie?: string | null
-}): Promise<Actor | null> {
+export async function actorFromHeaders(headers: { authorization?: string | null; cookie?: string | null }): Promise<Actor | null> {
   const auth = headers.authorization
   if (auth?.toLowerCase().startsWith('bearer ')) return actorFromApiKey(auth.slice(7).trim())
   return actorFromCookies(headers.cookie)

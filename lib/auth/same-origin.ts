@@ -53,18 +53,13 @@ export function authenticatesByCookie(headers: { authorization?: string | null; 
   return SESSION_COOKIE_RE.test(headers.cookie ?? '')
 }
 
-export const crossSiteRefusal = () =>
-  new AppError('FORBIDDEN', 'Cross-site request refused: a signed-in change must come from this site (or use an API key).')
+export const crossSiteRefusal = () => new AppError('FORBIDDEN', 'Cross-site request refused: a signed-in change must come from this site (or use an API key).')
 
 /**
  * Throws FORBIDDEN for a cookie-authenticated unsafe request (POST, PUT, PATCH, DELETE, …) that
  * did not come from this site's pages.
  */
-export function assertNotCrossSite(
-  method: string,
-  headers: { authorization?: string | null; cookie?: string | null },
-  origin: OriginHeaders,
-): void {
+export function assertNotCrossSite(method: string, headers: { authorization?: string | null; cookie?: string | null }, origin: OriginHeaders): void {
   if (SAFE_METHODS.has(method.toUpperCase())) return
   if (authenticatesByCookie(headers) && !isSameOrigin(origin)) throw crossSiteRefusal()
 }

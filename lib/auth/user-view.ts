@@ -18,9 +18,7 @@ export const userView = z
   .meta({ id: 'User' })
 export type UserView = z.infer<typeof userView>
 
-export const meView = userView
-  .extend({ scopes: z.array(z.enum(['read', 'write', 'admin'])), via: z.enum(['session', 'apiKey']) })
-  .meta({ id: 'Me' })
+export const meView = userView.extend({ scopes: z.array(z.enum(['read', 'write', 'admin'])), via: z.enum(['session', 'apiKey']) }).meta({ id: 'Me' })
 
 type Row = Prisma.UserGetPayload<{ include: { _count: { select: { videos: true; apiKeys: true } } } }>
 /** The public shape of a user row (counts when the row carries them). */

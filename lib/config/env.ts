@@ -121,10 +121,11 @@ export type Env = z.infer<typeof schema> & { dataDir: string }
 let cached: Env | undefined
 
 // Cookies ignore ports: a media origin on the site's host name would receive the session cookie.
-const checked = schema.refine(
-  (e) => !e.MEDIA_ORIGIN || new URL(e.MEDIA_ORIGIN).hostname !== new URL(e.NEXTAUTH_URL ?? `http://${e.HOST}:${e.PORT}`).hostname,
-  { path: ['MEDIA_ORIGIN'], message: 'must be on another host name than the site (NEXTAUTH_URL), or the session cookies reach it' },
-)
+const checked = schema
+  .refine((e) => !e.MEDIA_ORIGIN || new URL(e.MEDIA_ORIGIN).hostname !== new URL(e.NEXTAUTH_URL ?? `http://${e.HOST}:${e.PORT}`).hostname, {
+    path: ['MEDIA_ORIGIN'],
+    message: 'must be on another host name than the site (NEXTAUTH_URL), or the session cookies reach it',
+  })
   .refine((e) => e.CONTENT_STORE !== 's3' || !!e.S3_BUCKET, { path: ['S3_BUCKET'], message: 'is required when CONTENT_STORE=s3' })
   .refine((e) => !e.S3_ACCESS_KEY_ID === !e.S3_SECRET_ACCESS_KEY, {
     path: ['S3_SECRET_ACCESS_KEY'],

@@ -70,8 +70,7 @@ const schema = z
         if (s.max_connections_per_client > s.max_connections)
           ctx.addIssue({ code: 'custom', path: ['max_connections_per_client'], message: 'must not exceed max_connections' })
         s.startup_segments.forEach((d, i) => {
-          if (d > s.segment_duration)
-            ctx.addIssue({ code: 'custom', path: ['startup_segments', i], message: 'must not exceed segment_duration' })
+          if (d > s.segment_duration) ctx.addIssue({ code: 'custom', path: ['startup_segments', i], message: 'must not exceed segment_duration' })
         })
       }),
   })

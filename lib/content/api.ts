@@ -7,7 +7,7 @@ import { contentInfo, contentInfoSchema, hashParams } from './info'
 // (their operations have no handler).
 
 const FILE_DESCRIPTION =
-  'Served with RFC 9110 ranges (`Range`, `If-Range`, `If-None-Match`, HEAD). Private content needs the owner\'s session or API key, an admin, or the token-carrying URL from a playback token (`/api/v1/content/{hash}/t/{token}/…`). Types are decided by the server, never by the uploader: an `original` not recognised as an accepted video container is `application/octet-stream` with `Content-Disposition: attachment`. Every response carries `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox; default-src \'none\'`.'
+  "Served with RFC 9110 ranges (`Range`, `If-Range`, `If-None-Match`, HEAD). Private content needs the owner's session or API key, an admin, or the token-carrying URL from a playback token (`/api/v1/content/{hash}/t/{token}/…`). Types are decided by the server, never by the uploader: an `original` not recognised as an accepted video container is `application/octet-stream` with `Content-Disposition: attachment`. Every response carries `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox; default-src 'none'`."
 
 const contentFile = (file: string, summary: string) =>
   operation({

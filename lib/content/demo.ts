@@ -29,10 +29,30 @@ export async function seedDemoContent(adminEmail: string): Promise<number> {
     const rendered = path.join(tempDir(), `demo-${randomUUID()}.mp4`)
     try {
       await run('ffmpeg', [
-        '-v', 'error', '-f', 'lavfi', '-i', `${clip.source}=size=${clip.size}:rate=30`,
-        '-f', 'lavfi', '-i', `sine=frequency=${clip.tone}:sample_rate=48000`,
-        '-t', String(clip.seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
-        '-c:a', 'aac', '-shortest', '-movflags', '+faststart', rendered,
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        `${clip.source}=size=${clip.size}:rate=30`,
+        '-f',
+        'lavfi',
+        '-i',
+        `sine=frequency=${clip.tone}:sample_rate=48000`,
+        '-t',
+        String(clip.seconds),
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'aac',
+        '-shortest',
+        '-movflags',
+        '+faststart',
+        rendered,
       ])
       // Same path as an upload: hash while copying into a temp file, then ingest.
       const temp = path.join(tempDir(), `upload-${randomUUID()}`)

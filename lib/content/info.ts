@@ -20,7 +20,18 @@ export const contentInfoSchema = z
     probe: z.unknown().meta({ description: 'ffprobe facts recorded at ingest.' }),
     error: z.string().nullable(),
     storedAt: z.iso.datetime().nullable(),
-    renditions: z.array(z.object({ name: z.string(), kind: z.string(), width: z.int(), height: z.int(), bitrate: z.int(), codecs: z.string(), bytes: z.number(), segments: z.int() })),
+    renditions: z.array(
+      z.object({
+        name: z.string(),
+        kind: z.string(),
+        width: z.int(),
+        height: z.int(),
+        bitrate: z.int(),
+        codecs: z.string(),
+        bytes: z.number(),
+        segments: z.int(),
+      }),
+    ),
     totalBytes: z.number(),
   })
   .meta({ id: 'ContentInfo' })

@@ -22,7 +22,10 @@ export interface Playability {
   mimeCodecs: string
 }
 
-const hex2 = (n: number) => Math.max(0, Math.min(255, Math.round(n))).toString(16).padStart(2, '0')
+const hex2 = (n: number) =>
+  Math.max(0, Math.min(255, Math.round(n)))
+    .toString(16)
+    .padStart(2, '0')
 const dec2 = (n: number) => String(n).padStart(2, '0')
 const bitDepth = (pixFmt: string) => (/p10|p12/.test(pixFmt) ? (/p12/.test(pixFmt) ? 12 : 10) : 8)
 const is420 = (pixFmt: string) => /^(yuvj?420|nv12|p010)/.test(pixFmt)

@@ -14,18 +14,21 @@ export async function sweepOrphanedContent(retentionDays: number): Promise<strin
   const candidates = await db.content.findMany({ where: { orphanedAt: { lt: cutoff } }, select: { hash: true } })
   const removed: string[] = []
   for (const { hash } of candidates) {
-    const gone = await db.$transaction(async (tx) => {
-      await lockContentHash(tx, hash)
-      await tx.$queryRaw`SELECT hash FROM "Content" WHERE hash = ${hash} FOR UPDATE`
-      if ((await tx.video.count({ where: { contentHash: hash } })) > 0) {
-        await tx.content.update({ where: { hash }, data: { orphanedAt: null } })
-        return false
-      }
-      await tx.content.delete({ where: { hash } })
-      // Under the hash's lock, so an ingest of the same bytes cannot move them in meanwhile.
-      await contentStore().remove(hash)
-      return true
-    }, { timeout: 120_000 })
+    const gone = await db.$transaction(
+      async (tx) => {
+        await lockContentHash(tx, hash)
+        await tx.$queryRaw`SELECT hash FROM "Content" WHERE hash = ${hash} FOR UPDATE`
+        if ((await tx.video.count({ where: { contentHash: hash } })) > 0) {
+          await tx.content.update({ where: { hash }, data: { orphanedAt: null } })
+          return false
+        }
+        await tx.content.delete({ where: { hash } })
+        // Under the hash's lock, so an ingest of the same bytes cannot move them in meanwhile.
+        await contentStore().remove(hash)
+        return true
+      },
+      { timeout: 120_000 },
+    )
     if (gone) removed.push(hash)
   }
   if (removed.length) log.info({ removed: removed.length }, 'retention: removed unreferenced content')

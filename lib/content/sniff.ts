@@ -50,7 +50,10 @@ export function sniffContainer(head: Buffer): Sniffed {
   if (head.length === 0) return { ok: false, reason: 'empty', message: 'The file is empty.' }
   if (head.length < 12) return { ok: false, reason: 'not_media', message: 'The file is too short to be a video.' }
 
-  const text = head.subarray(0, 512).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+  const text = head
+    .subarray(0, 512)
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
   for (const [re, what] of TEXT_REFERENCES) {
     if (re.test(text))
       return { ok: false, reason: 'references_other_files', message: `The file is ${what}, which names other files or URLs; upload the video itself.` }
@@ -59,8 +62,7 @@ export function sniffContainer(head: Buffer): Sniffed {
   const box = head.subarray(4, 8).toString('latin1')
   if (MP4_BOXES.has(box)) return { ok: true, demuxer: 'mov' }
   if (head.readUInt32BE(0) === 0x1a45dfa3) return { ok: true, demuxer: 'matroska' }
-  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 11).toString('latin1') === 'AVI')
-    return { ok: true, demuxer: 'avi' }
+  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 11).toString('latin1') === 'AVI') return { ok: true, demuxer: 'avi' }
   if (head.subarray(0, 3).toString('latin1') === 'FLV' && head[3] === 1) return { ok: true, demuxer: 'flv' }
   if (head.subarray(0, 4).toString('latin1') === 'OggS') return { ok: true, demuxer: 'ogg' }
   if (isMpegTs(head)) return { ok: true, demuxer: 'mpegts' }

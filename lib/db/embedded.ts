@@ -46,17 +46,13 @@ async function credentials(dataDir: string): Promise<Credentials> {
   return creds
 }
 
-const urlFor = (password: string, port: number, database = 'reelhouse') =>
-  `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`
+const urlFor = (password: string, port: number, database = 'reelhouse') => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`
 
 /**
  * Starts (initialising on first use) the cluster under `<dataDir>/pg`, or connects to the one a
  * running launcher already started there. Creates the `reelhouse` database when missing.
  */
-export async function startEmbeddedPostgres(opts: {
-  dataDir: string
-  port?: number
-}): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number }): Promise<RunningPostgres> {
   await mkdir(opts.dataDir, { recursive: true })
   const pgLink = path.join(opts.dataDir, 'pg')
   const { password } = await credentials(opts.dataDir)
@@ -115,7 +111,10 @@ async function waitReady(url: string, child: ChildProcess, startError: () => Err
     if (notStarted) throw notStarted
     if (child.exitCode !== null) break
     const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 })
-    const ok = await c.connect().then(() => true, () => false)
+    const ok = await c.connect().then(
+      () => true,
+      () => false,
+    )
     await c.end().catch(() => {})
     if (ok) return
     await new Promise((r) => setTimeout(r, 100))

@@ -8,9 +8,7 @@ import { createMigration, diffMigrationsToSchema } from './schema-diff'
 async function main() {
   const [cmd, arg] = process.argv.slice(2)
   const env = readEnv()
-  const pg = env.DATABASE_URL
-    ? { url: env.DATABASE_URL, stop: async () => {} }
-    : await startEmbeddedPostgres({ dataDir: env.dataDir })
+  const pg = env.DATABASE_URL ? { url: env.DATABASE_URL, stop: async () => {} } : await startEmbeddedPostgres({ dataDir: env.dataDir })
   try {
     switch (cmd) {
       case 'deploy': {

@@ -43,7 +43,10 @@ const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex
 
 export async function localMigrations(dir = MIGRATIONS_DIR): Promise<LocalMigration[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()
+  const folders = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
   return Promise.all(
     folders.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8').catch(() => {
@@ -78,9 +81,7 @@ export async function deployMigrations(url: string, dir = MIGRATIONS_DIR): Promi
   return withLockedClient(url, async (client) => {
     let rows = await appliedRows(client)
     if (rows === null) {
-      const { rows: t } = await client.query(
-        'SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = current_schema()',
-      )
+      const { rows: t } = await client.query('SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = current_schema()')
       if (t[0].n > 0) {
         throw new MigrationError('database is not empty and has no _prisma_migrations table (P3005: baseline it first)')
       }
@@ -104,10 +105,7 @@ export async function deployMigrations(url: string, dir = MIGRATIONS_DIR): Promi
       // Prisma sends the script as one simple-protocol query; Postgres runs it atomically too.
       await client.query('BEGIN')
       try {
-        await client.query(
-          'INSERT INTO "_prisma_migrations" (id, checksum, started_at, migration_name) VALUES ($1, $2, now(), $3)',
-          [id, m.checksum, m.name],
-        )
+        await client.query('INSERT INTO "_prisma_migrations" (id, checksum, started_at, migration_name) VALUES ($1, $2, now(), $3)', [id, m.checksum, m.name])
         await client.query(m.sql)
         await client.query(
           `UPDATE "_prisma_migrations" SET applied_steps_count = applied_steps_count + 1,
@@ -124,10 +122,7 @@ export async function deployMigrations(url: string, dir = MIGRATIONS_DIR): Promi
   })
 }
 
-export async function migrationStatus(
-  url: string,
-  dir = MIGRATIONS_DIR,
-): Promise<{ name: string; state: MigrationState }[]> {
+export async function migrationStatus(url: string, dir = MIGRATIONS_DIR): Promise<{ name: string; state: MigrationState }[]> {
   const local = await localMigrations(dir)
   return withLockedClient(url, async (client) => {
     const rows = ((await appliedRows(client)) ?? []).filter((r) => !r.rolled_back_at)

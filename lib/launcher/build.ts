@@ -5,7 +5,19 @@ import path from 'node:path'
 import { runProgramOk } from './programs'
 
 // What the production bundle is built from. A change here means `next build` runs again.
-const INPUTS = ['app', 'components', 'lib', 'public', 'proxy.ts', 'instrumentation-client.ts', 'prisma/schema.prisma', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json']
+const INPUTS = [
+  'app',
+  'components',
+  'lib',
+  'public',
+  'proxy.ts',
+  'instrumentation-client.ts',
+  'prisma/schema.prisma',
+  'next.config.js',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
+]
 const SKIP = new Set(['generated', 'node_modules'])
 const STAMP = path.join('.next', 'reelhouse-build-hash')
 
@@ -26,7 +38,11 @@ async function* files(p: string): AsyncGenerator<string> {
 export async function sourceHash(): Promise<string> {
   const h = createHash('sha256')
   for (const input of INPUTS) {
-    for await (const f of files(input)) h.update(f).update('\0').update(await readFile(f)).update('\0')
+    for await (const f of files(input))
+      h.update(f)
+        .update('\0')
+        .update(await readFile(f))
+        .update('\0')
   }
   return h.digest('hex')
 }

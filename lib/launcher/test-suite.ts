@@ -10,13 +10,14 @@ const bin = (pkg: string) => `node_modules/${pkg}`
 const STEPS: Step[] = [
   { name: 'typecheck', args: [bin('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'] },
   { name: 'lint', args: [bin('@biomejs/biome/bin/biome'), 'lint', '.'] },
+  { name: 'format', args: [bin('@biomejs/biome/bin/biome'), 'format', '.'] },
   {
     name: 'vitest',
     args: [bin('vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json'],
   },
 ]
 
-/** typecheck + lint + every vitest project (unit, integration, e2e); prints one closing count line. */
+/** typecheck + lint + format check + every vitest project (unit, integration, e2e); prints one closing count line. */
 export async function runTestSuite(extraVitestArgs: string[]): Promise<number> {
   const t0 = Date.now()
   for (const step of STEPS) {

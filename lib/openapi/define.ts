@@ -4,18 +4,7 @@ import type { Scope } from '@/lib/auth/actor'
 import { problemSchema } from '@/lib/errors'
 
 /** What the `{id}`-like path parameter of an operation names, for the check-params suite. */
-export type ResourceKind =
-  | 'video'
-  | 'session'
-  | 'content'
-  | 'webhook'
-  | 'delivery'
-  | 'apiKey'
-  | 'user'
-  | 'playlist'
-  | 'room'
-  | 'upload'
-  | 'directUpload'
+export type ResourceKind = 'video' | 'session' | 'content' | 'webhook' | 'delivery' | 'apiKey' | 'user' | 'playlist' | 'room' | 'upload' | 'directUpload'
 
 /**
  * How an operation is protected. Carried in the document as `x-reelhouse-access` so clients (and
@@ -70,7 +59,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'No valid credentials (missing, unknown or revoked API key, expired session or token).',
   403: 'The caller may not do this (API key scope missing, or not an admin).',
   404: 'No such resource, or the caller may not know it exists.',
-  409: 'The resource\'s state forbids the operation.',
+  409: "The resource's state forbids the operation.",
   413: 'The body is too large.',
   415: 'Unsupported media type.',
   422: 'The request did not validate; `errors` lists the fields.',
@@ -81,9 +70,7 @@ const ERROR_TEXT: Record<number, string> = {
 const problem = (status: number): ResponseConfig => ({
   description: ERROR_TEXT[status] ?? 'Error.',
   content: { 'application/problem+json': { schema: problemSchema } },
-  ...(status === 429
-    ? { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } }
-    : {}),
+  ...(status === 429 ? { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } } : {}),
 })
 
 function securityOf(a: Access): RouteConfig['security'] {
@@ -131,9 +118,7 @@ export function defineOperation(registry: OpenAPIRegistry, spec: OperationSpec):
   const success: ResponseConfig = {
     description: spec.success.description,
     ...(spec.success.headers ? { headers: spec.success.headers } : {}),
-    ...(spec.success.schema
-      ? { content: { [spec.success.contentType ?? 'application/json']: { schema: spec.success.schema } } }
-      : {}),
+    ...(spec.success.schema ? { content: { [spec.success.contentType ?? 'application/json']: { schema: spec.success.schema } } } : {}),
   }
   const responses: Record<number, ResponseConfig> = { [spec.success.status]: success }
   for (const status of errorStatuses(spec)) responses[status] = problem(status)

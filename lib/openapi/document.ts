@@ -44,7 +44,7 @@ function buildDocument() {
     type: 'apiKey',
     in: 'cookie',
     name: 'next-auth.session-token',
-    description: 'The browser session of a signed-in user (holds every scope the user\'s role allows).',
+    description: "The browser session of a signed-in user (holds every scope the user's role allows).",
   })
   registry.registerComponent('securitySchemes', 'metricsToken', {
     type: 'http',
@@ -90,7 +90,7 @@ function buildDocument() {
       { name: 'Webhooks', description: 'Endpoints that receive signed events.' },
       { name: 'API keys', description: 'Self-service keys.' },
       { name: 'Users', description: 'Accounts (management is admin only).' },
-      { name: 'Admin', description: 'The dashboard\'s data: health monitor, workers, players, all videos, session operations.' },
+      { name: 'Admin', description: "The dashboard's data: health monitor, workers, players, all videos, session operations." },
       { name: 'System', description: 'Health, this document and metrics.' },
     ],
   })

@@ -27,6 +27,4 @@ const MODULES: Record<string, Operation>[] = [
 ]
 
 /** Each operation with its id (the key it is declared under). */
-export const OPERATIONS: { operationId: string; op: Operation }[] = MODULES.flatMap((m) =>
-  Object.entries(m).map(([operationId, op]) => ({ operationId, op })),
-)
+export const OPERATIONS: { operationId: string; op: Operation }[] = MODULES.flatMap((m) => Object.entries(m).map(([operationId, op]) => ({ operationId, op })))

@@ -27,7 +27,13 @@ const ZSCALE_TRANSFERS = new Set(['bt709', 'bt2020-10', 'bt2020-12', 'smpte170m'
 const tag = (v: string | undefined): string | null => (v && v !== 'unknown' && v !== 'reserved' ? v : null)
 
 /** Pure: colour facts from an ffprobe video stream. */
-export function colorFactsOf(stream: { color_transfer?: string; color_primaries?: string; color_space?: string; color_range?: string; pix_fmt?: string }): ColorFacts {
+export function colorFactsOf(stream: {
+  color_transfer?: string
+  color_primaries?: string
+  color_space?: string
+  color_range?: string
+  pix_fmt?: string
+}): ColorFacts {
   const range = tag(stream.color_range)
   return {
     transfer: tag(stream.color_transfer),

@@ -86,14 +86,20 @@ async function prepare(outDir: string, work: string, plan: TranscodePlan): Promi
 /** What a finished FFmpeg run means: null when it succeeded, otherwise the error to throw. */
 function failureOf(result: ToolResult, hangMs: number, status: string): PipelineError | MediaRejected | null {
   if (result.killedBy === 'abort') return new PipelineError('cancelled', 'transcode cancelled', lastLines(result.stderrTail, 20))
-  if (result.killedBy === 'hung') return new PipelineError('hung', `ffmpeg made no progress for ${Math.round(hangMs / 1000)} s`, lastLines(result.stderrTail, 20))
+  if (result.killedBy === 'hung')
+    return new PipelineError('hung', `ffmpeg made no progress for ${Math.round(hangMs / 1000)} s`, lastLines(result.stderrTail, 20))
   if (result.code !== 0) {
     const systemic = /No space left on device|Disk quota exceeded/i.test(result.stderrTail)
-    return new PipelineError(systemic ? 'unavailable' : 'ffmpeg', `ffmpeg ${status}: ${lastLines(result.stderrTail, 2) || 'no output'}`, lastLines(result.stderrTail, 20))
+    return new PipelineError(
+      systemic ? 'unavailable' : 'ffmpeg',
+      `ffmpeg ${status}: ${lastLines(result.stderrTail, 2) || 'no output'}`,
+      lastLines(result.stderrTail, 20),
+    )
   }
   // The demuxer reached the end of the file before the data its index promises: an incomplete upload.
   // FFmpeg still exits 0 with a shorter video, so this is the only reliable signal.
-  if (/partial file/.test(result.stderrTail)) return new MediaRejected('truncated', 'The file is incomplete: it ends before the media its index describes (interrupted upload?).')
+  if (/partial file/.test(result.stderrTail))
+    return new MediaRejected('truncated', 'The file is incomplete: it ends before the media its index describes (interrupted upload?).')
   return null
 }
 
@@ -172,7 +178,11 @@ export async function runTranscode(opts: TranscodeOptions): Promise<TranscodeRes
     await promotePartial(outDir)
   } catch (err) {
     return discard(
-      new PipelineError(isSystemicErrno(err) ? 'unavailable' : 'ffmpeg', `cannot move outputs into place: ${(err as Error).message}`, lastLines(result.stderrTail, 20)),
+      new PipelineError(
+        isSystemicErrno(err) ? 'unavailable' : 'ffmpeg',
+        `cannot move outputs into place: ${(err as Error).message}`,
+        lastLines(result.stderrTail, 20),
+      ),
     )
   }
   segments.segmentsTotal = segments.segmentsReady

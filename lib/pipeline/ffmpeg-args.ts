@@ -115,16 +115,7 @@ export function buildTranscodeArgs({ inputPath, outDir, facts, plan, config }: T
   )
   plan.rungs.forEach((r, i) => {
     // Capped CRF: `quality` decides, `bitrate` caps; -b:v is what the muxer advertises as bandwidth.
-    args.push(
-      `-crf:v:${i}`,
-      String(r.quality),
-      `-b:v:${i}`,
-      `${r.bitrate}k`,
-      `-maxrate:v:${i}`,
-      `${r.bitrate}k`,
-      `-bufsize:v:${i}`,
-      `${r.bitrate * 2}k`,
-    )
+    args.push(`-crf:v:${i}`, String(r.quality), `-b:v:${i}`, `${r.bitrate}k`, `-maxrate:v:${i}`, `${r.bitrate}k`, `-bufsize:v:${i}`, `${r.bitrate * 2}k`)
   })
   if (plan.audio) {
     args.push('-c:a', 'aac', '-b:a', `${config.audio.bitrate}k`, '-ac', String(config.audio.channels), '-ar', String(config.audio.sampleRate))

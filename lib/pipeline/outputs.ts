@@ -25,11 +25,7 @@ export async function removePipelineOutputs(outDir: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
     throw err
   }
-  await Promise.all(
-    entries
-      .filter((e) => MANAGED_FILE.test(e) || MANAGED_DIRS.has(e))
-      .map((e) => rm(path.join(outDir, e), { recursive: true, force: true })),
-  )
+  await Promise.all(entries.filter((e) => MANAGED_FILE.test(e) || MANAGED_DIRS.has(e)).map((e) => rm(path.join(outDir, e), { recursive: true, force: true })))
 }
 
 /**

@@ -161,10 +161,7 @@ export function checkLimits(facts: ProbeFacts, limits: ProbeLimits): void {
   const long = Math.max(facts.width, facts.height)
   const short = Math.min(facts.width, facts.height)
   if (long > Math.max(limits.maxWidth, limits.maxHeight) || short > Math.min(limits.maxWidth, limits.maxHeight))
-    throw new MediaRejected(
-      'too_large',
-      `The video is ${facts.width}×${facts.height}; the largest accepted is ${limits.maxWidth}×${limits.maxHeight}.`,
-    )
+    throw new MediaRejected('too_large', `The video is ${facts.width}×${facts.height}; the largest accepted is ${limits.maxWidth}×${limits.maxHeight}.`)
   if (short < 16) throw new MediaRejected('bad_dimensions', `The video is ${facts.width}×${facts.height}, too small to encode.`)
   if (facts.durationMs > limits.maxDurationS * 1000)
     throw new MediaRejected('too_long', `The video lasts ${Math.round(facts.durationMs / 1000)} s; at most ${limits.maxDurationS} s are accepted.`)

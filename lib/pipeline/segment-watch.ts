@@ -76,7 +76,10 @@ export class SegmentWatch {
       } catch {
         continue
       }
-      const numbers = names.map((n) => Number(SEGMENT_RE.exec(n)?.[1] ?? 0)).filter((n) => n > 0).sort((a, b) => a - b)
+      const numbers = names
+        .map((n) => Number(SEGMENT_RE.exec(n)?.[1] ?? 0))
+        .filter((n) => n > 0)
+        .sort((a, b) => a - b)
       const have = this.seen.get(r.id) ?? 0
       for (const n of numbers.filter((k) => k > have)) {
         this.seen.set(r.id, n)

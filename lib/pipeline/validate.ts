@@ -43,11 +43,15 @@ async function size(file: string): Promise<number> {
 
 async function decodes(files: string[], signal?: AbortSignal): Promise<string | null> {
   const input = Buffer.concat(await Promise.all(files.map((f) => readFile(f))))
-  const res = await runTool(TOOLS.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-xerror', '-protocol_whitelist', 'pipe', '-f', 'mp4', '-i', 'pipe:0', '-f', 'null', '-'], {
-    input,
-    signal,
-    timeoutMs: 120_000,
-  })
+  const res = await runTool(
+    TOOLS.ffmpeg,
+    ['-hide_banner', '-nostdin', '-v', 'error', '-xerror', '-protocol_whitelist', 'pipe', '-f', 'mp4', '-i', 'pipe:0', '-f', 'null', '-'],
+    {
+      input,
+      signal,
+      timeoutMs: 120_000,
+    },
+  )
   if (res.killedBy === 'abort') throw new PipelineError('cancelled', 'validation cancelled')
   if (res.code !== 0 || res.killedBy || res.stderrTail.trim()) return lastLines(res.stderrTail) || `exit ${res.code ?? res.killedBy}`
   return null
@@ -100,7 +104,10 @@ export async function validateOutput(opts: ValidateOptions): Promise<RenditionSu
     }
     const dashS = rep.segments.reduce((a, s) => a + s.durationS, 0)
     if (Math.abs(dashS - sourceS) > tolerance) problems.push(`${label}: ${dashS.toFixed(2)} s of segments for a ${sourceS.toFixed(2)} s source`)
-    if (rep.contentType === 'video' && (rep.width > Math.max(opts.probe.width, opts.probe.height) || rep.height > Math.max(opts.probe.width, opts.probe.height)))
+    if (
+      rep.contentType === 'video' &&
+      (rep.width > Math.max(opts.probe.width, opts.probe.height) || rep.height > Math.max(opts.probe.width, opts.probe.height))
+    )
       problems.push(`${label}: ${rep.width}×${rep.height} is larger than the source`)
 
     let bytes = 0
@@ -142,6 +149,10 @@ export async function validateOutput(opts: ValidateOptions): Promise<RenditionSu
     await Promise.all([worker(), worker()])
   }
 
-  if (problems.length) throw new PipelineError('invalid_output', `output check failed: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`)
+  if (problems.length)
+    throw new PipelineError(
+      'invalid_output',
+      `output check failed: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`,
+    )
   return summaries
 }

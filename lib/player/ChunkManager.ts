@@ -200,7 +200,12 @@ export class ChunkManager {
   }
 
   /** Chunk `index` of `url` (see chunkRange). */
-  requestChunkByIndex(url: string, index: number, priority: ChunkPriority = 'normal', opts: ChunkRequestOptions & { totalSize?: number | null } = {}): Promise<ChunkResponse> {
+  requestChunkByIndex(
+    url: string,
+    index: number,
+    priority: ChunkPriority = 'normal',
+    opts: ChunkRequestOptions & { totalSize?: number | null } = {},
+  ): Promise<ChunkResponse> {
     const [start, end] = this.chunkRange(index, opts.totalSize)
     return this.requestChunk(url, start, end, priority, opts)
   }

@@ -89,7 +89,10 @@ export class PlaybackController {
     if (!canPlayOriginal(mime, (t) => el.canPlayType(t))) {
       // The packager's growing playlists play while it works; otherwise wait for it.
       if (plan.growingHls) return this.playGrowing(plan.growingHls)
-      return this.setState({ kind: 'waiting', reason: `This browser cannot play the original (${mime ?? 'unknown type'}); it will play once processing is done.` })
+      return this.setState({
+        kind: 'waiting',
+        reason: `This browser cannot play the original (${mime ?? 'unknown type'}); it will play once processing is done.`,
+      })
     }
     this.directType = mime && isMp4Family(mime) ? 'video/mp4' : (mime ?? 'video/mp4')
     if (plan.tryChunks && isMp4Family(mime)) {

@@ -154,7 +154,9 @@ export class VideoStreamManager {
     }
     let parsed = parseInit(head)
     while (!parsed.ok && 'needBytes' in parsed && parsed.needBytes <= MAX_INIT_BYTES && head.length < totalSize) {
-      const more = await cm.requestChunk(this.url, head.length, Math.min(totalSize, Math.max(parsed.needBytes, head.length + size)) - 1, 'critical').catch(() => null)
+      const more = await cm
+        .requestChunk(this.url, head.length, Math.min(totalSize, Math.max(parsed.needBytes, head.length + size)) - 1, 'critical')
+        .catch(() => null)
       if (!more) return this.refuse('could not read the movie header')
       head = concat(head, more.data)
       parsed = parseInit(head)

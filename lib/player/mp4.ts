@@ -240,7 +240,7 @@ export function parseMfra(b: Uint8Array, timescales: Map<number, number>, trackI
     const sizes = u32(b, p + 8)
     const count = u32(b, p + 12)
     p += 16
-    const skip = (((sizes >> 4) & 3) + 1) + (((sizes >> 2) & 3) + 1) + ((sizes & 3) + 1)
+    const skip = ((sizes >> 4) & 3) + 1 + (((sizes >> 2) & 3) + 1) + ((sizes & 3) + 1)
     const scale = timescales.get(id) ?? 1000
     const list: FragmentEntry[] = []
     for (let i = 0; i < count && p + (v1 ? 16 : 8) + skip <= h.offset + h.size; i++) {
@@ -266,7 +266,12 @@ function dedupe(list: FragmentEntry[]): FragmentEntry[] {
  * (`fileOffset` is where `b` sits in the file) and returns the moofs found with their decode
  * time, plus the file offset where parsing stopped (the start of an incomplete box).
  */
-export function scanFragments(b: Uint8Array, fileOffset: number, timescales: Map<number, number>, trackId?: number): { fragments: FragmentEntry[]; parsedTo: number } {
+export function scanFragments(
+  b: Uint8Array,
+  fileOffset: number,
+  timescales: Map<number, number>,
+  trackId?: number,
+): { fragments: FragmentEntry[]; parsedTo: number } {
   const fragments: FragmentEntry[] = []
   let o = 0
   while (true) {

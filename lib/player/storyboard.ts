@@ -28,12 +28,23 @@ export function parseStoryboard(vtt: string, baseUrl: string): StoryboardCue[] {
     const arrow = lines[i].indexOf('-->')
     if (arrow < 0) continue
     const start = parseVttTime(lines[i].slice(0, arrow))
-    const end = parseVttTime(lines[i].slice(arrow + 3).trim().split(/\s+/)[0])
+    const end = parseVttTime(
+      lines[i]
+        .slice(arrow + 3)
+        .trim()
+        .split(/\s+/)[0],
+    )
     const payload = (lines[i + 1] ?? '').trim()
     if (start === null || end === null || !payload) continue
     const hash = payload.lastIndexOf('#xywh=')
     const ref = hash >= 0 ? payload.slice(0, hash) : payload
-    const [x, y, w, h] = hash >= 0 ? payload.slice(hash + 6).split(',').map(Number) : [0, 0, 0, 0]
+    const [x, y, w, h] =
+      hash >= 0
+        ? payload
+            .slice(hash + 6)
+            .split(',')
+            .map(Number)
+        : [0, 0, 0, 0]
     let url: string
     try {
       url = new URL(ref, new URL(baseUrl, 'http://localhost')).toString()

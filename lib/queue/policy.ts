@@ -21,5 +21,4 @@ export const SESSION_POLICY = {
   systemicRetryMs: 30_000,
 } as const
 
-export const backoffMs = (attempt: number): number =>
-  Math.min(SESSION_POLICY.backoffBaseMs * 2 ** Math.max(0, attempt - 1), SESSION_POLICY.backoffMaxMs)
+export const backoffMs = (attempt: number): number => Math.min(SESSION_POLICY.backoffBaseMs * 2 ** Math.max(0, attempt - 1), SESSION_POLICY.backoffMaxMs)

@@ -9,8 +9,6 @@ import { claimNextSession, releaseLease, renewLease } from './claim'
 import { SESSION_POLICY } from './policy'
 import { heartbeat, registerWorker, unregisterWorker, type WorkerBeat } from './workers'
 
-
-
 export interface SessionHandlerContext {
   workerId: string
   /** Aborted on cancel, lost lease or worker shutdown. */
@@ -91,9 +89,7 @@ export class WorkerRunner {
   }
 
   private async beat(): Promise<void> {
-    await heartbeat(this.id, { currentSessionId: this.currentSessionId, ...this.gate.beat() }).catch((err) =>
-      log.warn({ err }, 'heartbeat failed'),
-    )
+    await heartbeat(this.id, { currentSessionId: this.currentSessionId, ...this.gate.beat() }).catch((err) => log.warn({ err }, 'heartbeat failed'))
   }
 
   private async renew(): Promise<void> {

@@ -12,5 +12,4 @@ export function errorAck(err: unknown): ErrorAck {
 }
 
 /** Socket.io hands whatever the peer sent as the last argument; only a function is an ack. */
-export const ackOf = <T>(ack: unknown): ((a: T) => void) =>
-  typeof ack === 'function' ? (ack as (a: T) => void) : () => {}
+export const ackOf = <T>(ack: unknown): ((a: T) => void) => (typeof ack === 'function' ? (ack as (a: T) => void) : () => {})

@@ -22,12 +22,10 @@ function connect(namespace: string, baseUrl: string | undefined, opts: ConnectOp
 }
 
 /** A socket for the /player namespace; `baseUrl` defaults to the page's origin. */
-export const connectPlayerSocket = (baseUrl?: string, opts: ConnectOptions = {}): Socket =>
-  connect(NAMESPACES.player, baseUrl, opts)
+export const connectPlayerSocket = (baseUrl?: string, opts: ConnectOptions = {}): Socket => connect(NAMESPACES.player, baseUrl, opts)
 
 /** A socket for the /admin namespace (refused unless the user is an admin). */
-export const connectAdminSocket = (baseUrl?: string, opts: ConnectOptions = {}): Socket =>
-  connect(NAMESPACES.admin, baseUrl, opts)
+export const connectAdminSocket = (baseUrl?: string, opts: ConnectOptions = {}): Socket => connect(NAMESPACES.admin, baseUrl, opts)
 
 /** A random session id for personal rooms (works outside secure contexts, unlike randomUUID). */
 export function newClientId(): string {

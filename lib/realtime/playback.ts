@@ -6,8 +6,7 @@ import { effectivePositionMs, type RoomState } from './protocol'
 export const currentVideoId = (state: RoomState): string | null => state.videoIds[state.currentIndex] ?? null
 
 /** Where playback of `state` should be at client time `clientNow`, given the clock offset (server - client). */
-export const expectedPositionMs = (state: RoomState, clientNow: number, offsetMs: number): number =>
-  effectivePositionMs(state, clientNow + offsetMs)
+export const expectedPositionMs = (state: RoomState, clientNow: number, offsetMs: number): number => effectivePositionMs(state, clientNow + offsetMs)
 
 /** Players in one room stay within this of each other. */
 export const SYNC_TOLERANCE_MS = 250

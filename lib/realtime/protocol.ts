@@ -112,10 +112,7 @@ export type CommandEvent = Command & {
   serverTime: number
   state: RoomState
 }
-export const commandEventSchema = z.intersection(
-  commandSchema,
-  z.object({ seq: z.number().int().min(1), serverTime: z.number(), state: roomStateSchema }),
-)
+export const commandEventSchema = z.intersection(commandSchema, z.object({ seq: z.number().int().min(1), serverTime: z.number(), state: roomStateSchema }))
 
 export const errorBodySchema = z.object({ code: z.string(), message: z.string() })
 export type ErrorBody = z.infer<typeof errorBodySchema>
@@ -125,9 +122,7 @@ export interface ErrorAck {
 }
 
 /** The ack of a command. Timestamps are server epoch ms. */
-export type CommandAck =
-  | { ok: true; seq: number; serverReceivedAt: number; serverSentAt: number }
-  | ErrorAck
+export type CommandAck = { ok: true; seq: number; serverReceivedAt: number; serverSentAt: number } | ErrorAck
 export const commandAckSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), seq: z.number().int(), serverReceivedAt: z.number(), serverSentAt: z.number() }),
   z.object({ ok: z.literal(false), error: errorBodySchema }),

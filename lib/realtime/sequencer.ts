@@ -6,10 +6,7 @@ import type { CommandEvent, RoomState } from './protocol'
 //   jump  - the player should take this whole state (join, sync, reconnect)
 //   sync  - ask the server for the room state (gap that did not fill in time, or reconnect)
 
-export type SequencerAction =
-  | { kind: 'apply'; event: CommandEvent }
-  | { kind: 'jump'; state: RoomState }
-  | { kind: 'sync' }
+export type SequencerAction = { kind: 'apply'; event: CommandEvent } | { kind: 'jump'; state: RoomState } | { kind: 'sync' }
 
 export interface SequencerOptions {
   /** How long an early event may wait for the ones before it before we ask for a sync (ms). */

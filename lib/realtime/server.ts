@@ -76,9 +76,7 @@ const ADAPTER_TABLE = 'socket_io_attachments'
 
 async function ensureAdapterTable(pool: Pool): Promise<void> {
   try {
-    await pool.query(
-      `CREATE TABLE IF NOT EXISTS ${ADAPTER_TABLE} (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`,
-    )
+    await pool.query(`CREATE TABLE IF NOT EXISTS ${ADAPTER_TABLE} (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`)
   } catch (err) {
     // Two nodes starting together may race on the catalog; the table exists either way.
     log.warn({ err }, 'adapter table check failed')
@@ -175,9 +173,7 @@ export const registerRealtime = (r: Realtime | undefined): void => setCurrent(r)
 
 /** Broadcasts an applied command (REST `POST /api/v1/rooms/{id}/commands`); null when no realtime server runs here. */
 export const publishCommand = (result: CommandResult): CommandEvent | null => current()?.publishCommand(result) ?? null
-export const broadcastRoomState = (roomId: string, state: RoomState): void =>
-  current()?.broadcastRoomState(roomId, state)
+export const broadcastRoomState = (roomId: string, state: RoomState): void => current()?.broadcastRoomState(roomId, state)
 export const emitToUser = (userId: string, event: ForwardedEvent, data: PipelineEventPayload, opts?: EmitOptions): void =>
   current()?.emitToUser(userId, event, data, opts)
-export const emitToAdmins = (event: ForwardedEvent, data: PipelineEventPayload, opts?: EmitOptions): void =>
-  current()?.emitToAdmins(event, data, opts)
+export const emitToAdmins = (event: ForwardedEvent, data: PipelineEventPayload, opts?: EmitOptions): void => current()?.emitToAdmins(event, data, opts)

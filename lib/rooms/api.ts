@@ -29,7 +29,7 @@ export const playlistsApi = {
     tag: 'Playlists',
     access: { scope: 'read' },
     query: listPlaylistsInput,
-    success: { status: 200, description: 'The caller\'s playlists (admins with `all`: everyone\'s).', schema: itemsOf(playlistSummarySchema, 'PlaylistList') },
+    success: { status: 200, description: "The caller's playlists (admins with `all`: everyone's).", schema: itemsOf(playlistSummarySchema, 'PlaylistList') },
     handle: async ({ actor, query }) => ({ items: await listPlaylists(actor, query) }),
   }),
 
@@ -87,7 +87,7 @@ export const roomsApi = {
     tag: 'Rooms',
     access: { scope: 'read' },
     query: listRoomsInput,
-    success: { status: 200, description: 'The caller\'s rooms (admins: all).', schema: itemsOf(roomSchema, 'RoomList') },
+    success: { status: 200, description: "The caller's rooms (admins: all).", schema: itemsOf(roomSchema, 'RoomList') },
     handle: async ({ actor, query }) => ({ items: await listRooms(actor, query) }),
   }),
 
@@ -131,7 +131,7 @@ export const roomsApi = {
     path: '/api/v1/rooms/{id}/commands',
     summary: 'Send a playback command',
     description:
-      'Applied like a socket command: the room\'s next `seq` is assigned and every player in the room receives it. Only the room\'s owner and admins may command it.',
+      "Applied like a socket command: the room's next `seq` is assigned and every player in the room receives it. Only the room's owner and admins may command it.",
     tag: 'Rooms',
     access: { scope: 'write', resource: 'room', shared: true },
     params: idParams,

@@ -74,10 +74,7 @@ async function visibleItems(actor: Actor, playlistId: string): Promise<PlaylistI
   return items.map((i) => ({ position: i.position, videoId: i.videoId, title: i.video.title, visibility: i.video.visibility }))
 }
 
-const toView = (
-  p: { id: string; ownerId: string; name: string; createdAt: Date; updatedAt: Date },
-  items: PlaylistItemView[],
-): PlaylistView => ({
+const toView = (p: { id: string; ownerId: string; name: string; createdAt: Date; updatedAt: Date }, items: PlaylistItemView[]): PlaylistView => ({
   id: p.id,
   ownerId: p.ownerId,
   name: p.name,

@@ -85,4 +85,3 @@ export async function prunePersonalRooms(before: Date): Promise<number> {
   const { count } = await db.room.deleteMany({ where: { personal: true, updatedAt: { lt: before } } })
   return count
 }
-

@@ -25,10 +25,7 @@ export type ListRoomsInput = z.input<typeof listRoomsInput>
 
 /** The REST command body: a protocol command without `roomId` (the path names the room). */
 export const commandBodySchema = z
-  .discriminatedUnion(
-    'type',
-    commandSchema.options.map((o) => z.object(Object.fromEntries(Object.entries(o.shape).filter(([k]) => k !== 'roomId')))) as never,
-  )
+  .discriminatedUnion('type', commandSchema.options.map((o) => z.object(Object.fromEntries(Object.entries(o.shape).filter(([k]) => k !== 'roomId')))) as never)
   .meta({
     id: 'RoomCommand',
     description: '`playlist.load` takes exactly one of `videoIds` or `playlistId`. The room comes from the path.',
@@ -62,9 +59,10 @@ export type ListPlaylistsInput = z.input<typeof listPlaylistsInput>
 
 // Response shapes.
 
-export const roomSchema = roomStateSchema
-  .extend({ ownerId: z.string(), personal: z.boolean() })
-  .meta({ id: 'Room', description: 'A room\'s authoritative playback state. `updatedAt` is server epoch ms; while playing, the position advances from `positionMs` at `rate`.' })
+export const roomSchema = roomStateSchema.extend({ ownerId: z.string(), personal: z.boolean() }).meta({
+  id: 'Room',
+  description: "A room's authoritative playback state. `updatedAt` is server epoch ms; while playing, the position advances from `positionMs` at `rate`.",
+})
 
 export const playlistItemSchema = z.object({
   position: z.int(),
@@ -74,7 +72,14 @@ export const playlistItemSchema = z.object({
 })
 
 export const playlistSchema = z
-  .object({ id: z.string(), ownerId: z.string(), name: z.string(), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime(), items: z.array(playlistItemSchema) })
+  .object({
+    id: z.string(),
+    ownerId: z.string(),
+    name: z.string(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    items: z.array(playlistItemSchema),
+  })
   .meta({ id: 'Playlist' })
 
 export const playlistSummarySchema = z

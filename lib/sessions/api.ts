@@ -11,7 +11,7 @@ export const sessionsApi = {
     method: 'get',
     path: '/api/v1/sessions',
     summary: 'List transcode sessions',
-    description: 'Sessions of the caller\'s videos (admins: all), newest first, filterable.',
+    description: "Sessions of the caller's videos (admins: all), newest first, filterable.",
     tag: 'Sessions',
     access: { scope: 'read' },
     query: listSessionsQuery,

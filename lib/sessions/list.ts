@@ -17,7 +17,12 @@ export const listSessionsQuery = z.object({
   state: z
     .string()
     .max(200)
-    .transform((s) => s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim().toUpperCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(sessionStateSchema))
     .optional()
     .meta({ description: 'One state or several, comma-separated.', example: 'FAILED,CANCELLED' }),
@@ -25,7 +30,10 @@ export const listSessionsQuery = z.object({
   q: plainText({ max: 200 }).optional(),
   /** Sessions held by this worker id. */
   worker: idString(200).optional(),
-  contentHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  contentHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 })
 export type ListSessionsQuery = z.infer<typeof listSessionsQuery>
 
@@ -52,9 +60,7 @@ export const sessionRow = z
   .meta({ id: 'SessionSummary' })
 export type SessionRow = z.infer<typeof sessionRow>
 
-export const sessionPage = z
-  .object({ items: z.array(sessionRow), nextCursor: z.string().nullable(), total: z.int() })
-  .meta({ id: 'SessionPage' })
+export const sessionPage = z.object({ items: z.array(sessionRow), nextCursor: z.string().nullable(), total: z.int() }).meta({ id: 'SessionPage' })
 
 /**
  * A session belongs to a content, and several users' videos may share one content (dedup): each

@@ -10,7 +10,14 @@ import { AppError } from '@/lib/errors'
 import { SESSION_POLICY } from '@/lib/queue/policy'
 import { isLeased } from './states'
 
-export const logsQuery = z.object({ bytes: z.coerce.number().int().min(1).max(1 << 20).default(64 * 1024) })
+export const logsQuery = z.object({
+  bytes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1 << 20)
+    .default(64 * 1024),
+})
 
 /** The session if the actor is an admin or owns a video made from its content; else 404. */
 export async function findVisibleSession(actor: Actor, id: string) {
@@ -71,10 +78,7 @@ export async function sessionHealth(s: Session) {
 export function relativeToContent(text: string, hash: string): string {
   const dir = contentDir(hash)
   // The folder's name ends in the 64-hex hash, so replacing it cannot hit anything else.
-  return text
-    .replaceAll(`${dir}/`, '')
-    .replaceAll(dir, '.')
-    .replaceAll(`${env().dataDir}/`, '')
+  return text.replaceAll(`${dir}/`, '').replaceAll(dir, '.').replaceAll(`${env().dataDir}/`, '')
 }
 
 /** The last `bytes` of the FFmpeg log of the session's content (empty before the first run), paths relative to the content. */

@@ -26,9 +26,7 @@ export const sessionHealthSchema = sessionStatusSchema
     segmentsReady: z.int(),
     segmentsTotal: z.int(),
     lease: z.object({ owner: z.string().nullable(), expiresAt: z.iso.datetime().nullable() }),
-    worker: z
-      .object({ id: z.string(), host: z.string(), pid: z.int(), cpu: z.number(), rssBytes: z.number(), heartbeatAt: z.iso.datetime() })
-      .nullable(),
+    worker: z.object({ id: z.string(), host: z.string(), pid: z.int(), cpu: z.number(), rssBytes: z.number(), heartbeatAt: z.iso.datetime() }).nullable(),
     lastEventAt: z.iso.datetime().nullable(),
     stalled: z.boolean(),
   })

@@ -41,11 +41,7 @@ const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 
 /** `inline` (or `attachment`) with an ASCII-safe `filename` for old clients and the exact UTF-8 name in `filename*`. */
 export function contentDisposition(filename: string, kind: 'inline' | 'attachment' = 'inline'): string {
-  const cleaned =
-    Array.from(filename.replace(UNSAFE_NAME_CHARS_RE, '_').replace(LONE_SURROGATE_RE, '_'))
-      .slice(0, 200)
-      .join('')
-      .trim() || 'file'
+  const cleaned = Array.from(filename.replace(UNSAFE_NAME_CHARS_RE, '_').replace(LONE_SURROGATE_RE, '_')).slice(0, 200).join('').trim() || 'file'
   const ascii = cleaned.replace(/[^\x20-\x7e]|["%;]/g, '_')
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(cleaned)}`
 }

@@ -24,12 +24,7 @@ export interface ContentUrl {
 }
 
 /** Decides access for one request: `'public'` or `'private'`, or throws AppError (UNAUTHENTICATED, FORBIDDEN, NOT_FOUND). */
-export type Authorize = (request: {
-  hash: string
-  token?: string
-  relPath: string
-  req: IncomingMessage
-}) => Promise<AccessKind>
+export type Authorize = (request: { hash: string; token?: string; relPath: string; req: IncomingMessage }) => Promise<AccessKind>
 
 /** What we recognised about the uploaded file at ingest, for the extension-less `original`. */
 export interface OriginalFacts {
@@ -109,11 +104,7 @@ export function writeProblem(res: ServerResponse, problem: Record<string, unknow
  * backpressure). Returns false, having touched nothing, when the URL is not a content-file URL so the
  * caller can hand the request on; otherwise resolves true once the response is finished.
  */
-export async function handleContentRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  options: ContentRequestOptions,
-): Promise<boolean> {
+export async function handleContentRequest(req: IncomingMessage, res: ServerResponse, options: ContentRequestOptions): Promise<boolean> {
   const target = parseContentUrl(req.url ?? '')
   if (target === null) return false
   const method = req.method ?? 'GET'
@@ -151,7 +142,8 @@ export async function handleContentRequest(
       options.onDone?.('front', target, 0)
       return true
     }
-    const remote = options.store && options.store.kind !== 'local' && file.relPath === ORIGINAL ? await remoteFile(options.store, file.hash, ORIGINAL) : undefined
+    const remote =
+      options.store && options.store.kind !== 'local' && file.relPath === ORIGINAL ? await remoteFile(options.store, file.hash, ORIGINAL) : undefined
     const serve = () =>
       serveFile({
         remote,
@@ -173,7 +165,11 @@ export async function handleContentRequest(
       return serve()
     })
     // Not inlined into the optional call: `f?.(x)` skips evaluating `x` when `f` is absent.
-    const outcome = await sendFileResponse(res, { ...result, headers: withCors(result.headers, corsHeaders) }, { ...DEFAULT_DELIVERY_POLICY, ...options.delivery })
+    const outcome = await sendFileResponse(
+      res,
+      { ...result, headers: withCors(result.headers, corsHeaders) },
+      { ...DEFAULT_DELIVERY_POLICY, ...options.delivery },
+    )
     // From the result: headers given to writeHead are not readable back through res.getHeader().
     options.onDone?.(outcome, target, result.body ? Number(result.headers['Content-Length'] ?? 0) : 0)
   } catch (err) {
@@ -188,13 +184,7 @@ export async function handleContentRequest(
 }
 
 /** A browser asking whether a player on another site may GET this file with a Range header. */
-async function answerPreflight(
-  req: IncomingMessage,
-  res: ServerResponse,
-  target: ContentUrl,
-  options: ContentRequestOptions,
-  cors: CorsPolicy,
-): Promise<void> {
+async function answerPreflight(req: IncomingMessage, res: ServerResponse, target: ContentUrl, options: ContentRequestOptions, cors: CorsPolicy): Promise<void> {
   try {
     const file = resolveStoredFile(target.hash, target.relPath, options.dataDir)
     const access = await options.authorize({ hash: target.hash, token: target.token, relPath: file.relPath, req })

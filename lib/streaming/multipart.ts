@@ -28,10 +28,7 @@ export function multipartByteranges(input: MultipartInput): MultipartBody {
     ),
   )
   const tail = Buffer.from(`\r\n--${input.boundary}--\r\n`, 'latin1')
-  const length =
-    heads.reduce((n, h) => n + h.length, 0) +
-    input.ranges.reduce((n, r) => n + r.end - r.start + 1, 0) +
-    tail.length
+  const length = heads.reduce((n, h) => n + h.length, 0) + input.ranges.reduce((n, r) => n + r.end - r.start + 1, 0) + tail.length
 
   async function* parts(): AsyncGenerator<Buffer> {
     for (const [i, r] of input.ranges.entries()) {

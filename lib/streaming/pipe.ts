@@ -65,11 +65,7 @@ export function readBufferStats(): { lentBytes: number; idleBytes: number } {
  * response in memory, a client that accepts no bytes for `idleTimeoutMs` dropped, and the file
  * closed as soon as the response ends, aborts or is dropped. Resolves when it is all over.
  */
-export async function sendFileResponse(
-  res: ServerResponse,
-  result: FileResponse,
-  policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
-): Promise<SendOutcome> {
+export async function sendFileResponse(res: ServerResponse, result: FileResponse, policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY): Promise<SendOutcome> {
   const body = result.body
   if (res.destroyed) {
     body?.destroy()

@@ -165,12 +165,7 @@ export async function serveFile(input: ServeFileInput): Promise<FileResponse> {
   }
 }
 
-function singleRange(
-  range: ByteRange,
-  size: number,
-  entity: Record<string, string>,
-  slice: (start: number, end: number) => Readable,
-): FileResponse {
+function singleRange(range: ByteRange, size: number, entity: Record<string, string>, slice: (start: number, end: number) => Readable): FileResponse {
   return {
     status: 206,
     headers: {

@@ -64,11 +64,7 @@ async function verifiedPayload(token: string, key: Uint8Array): Promise<JWTPaylo
  * Checks a playback token for one content hash. Missing, malformed, forged or expired tokens are
  * UNAUTHENTICATED; a valid token for a different content is FORBIDDEN.
  */
-export async function verifyPlaybackToken(
-  token: string | undefined,
-  hash: string,
-  key: Uint8Array,
-): Promise<VerifiedPlayback> {
+export async function verifyPlaybackToken(token: string | undefined, hash: string, key: Uint8Array): Promise<VerifiedPlayback> {
   if (token === undefined || token === '') throw new AppError('UNAUTHENTICATED', 'A playback token is required.')
   if (!TOKEN_RE.test(token)) throw new AppError('UNAUTHENTICATED', 'The playback token is malformed.')
   const payload = await verifiedPayload(token, key)

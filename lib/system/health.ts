@@ -7,7 +7,14 @@ export const healthSchema = z
     status: z.enum(['ok', 'degraded']),
     db: z.enum(['ok', 'down']),
     workers: z.array(
-      z.object({ id: z.string(), host: z.string(), pid: z.int(), heartbeatAt: z.iso.datetime(), currentSessionId: z.string().nullable(), breakerOpen: z.boolean() }),
+      z.object({
+        id: z.string(),
+        host: z.string(),
+        pid: z.int(),
+        heartbeatAt: z.iso.datetime(),
+        currentSessionId: z.string().nullable(),
+        breakerOpen: z.boolean(),
+      }),
     ),
     reason: z.string().optional(),
   })

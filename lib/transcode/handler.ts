@@ -94,7 +94,13 @@ async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, co
           ),
       onSegment: (s) => {
         // Every segment is notified; the first of each rendition is also kept in the timeline.
-        void publishEvent(session.id, session.contentHash, 'SegmentReady', { rendition: s.rendition, number: s.number, segmentsReady: s.segmentsReady }, s.number === 1).catch(() => {})
+        void publishEvent(
+          session.id,
+          session.contentHash,
+          'SegmentReady',
+          { rendition: s.rendition, number: s.number, segmentsReady: s.segmentsReady },
+          s.number === 1,
+        ).catch(() => {})
       },
       onPlayable: (p) => {
         void publishEvent(session.id, session.contentHash, 'ManifestUpdated', { playable: true, afterMs: p.elapsedMs }).catch(() => {})

@@ -13,7 +13,7 @@ export const uploadsApi = {
     path: '/api/v1/uploads',
     summary: 'Create a direct upload URL',
     description:
-      'Returns a tus endpoint that anyone holding it may upload one file to, without other credentials, until `expiresAt` (like Mux and Cloudflare Stream direct uploads). Hand it to a browser or device; the video belongs to the caller. The result arrives as a `video.ready` webhook; the final tus response also carries `Reelhouse-Video-Id`.\n\nThe same path is the caller\'s own tus 1.0 creation endpoint when the request carries `Tus-Resumable: 1.0.0` (metadata `title`, `description`, `visibility`, `filename`; a `filetype` is ignored: the type is recognised from the bytes), answered by the tus server.',
+      "Returns a tus endpoint that anyone holding it may upload one file to, without other credentials, until `expiresAt` (like Mux and Cloudflare Stream direct uploads). Hand it to a browser or device; the video belongs to the caller. The result arrives as a `video.ready` webhook; the final tus response also carries `Reelhouse-Video-Id`.\n\nThe same path is the caller's own tus 1.0 creation endpoint when the request carries `Tus-Resumable: 1.0.0` (metadata `title`, `description`, `visibility`, `filename`; a `filetype` is ignored: the type is recognised from the bytes), answered by the tus server.",
     tag: 'Uploads',
     access: { scope: 'write' },
     body: { schema: createDirectUploadInput, required: false },

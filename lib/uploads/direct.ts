@@ -40,7 +40,10 @@ export type CreateDirectUploadInput = z.infer<typeof createDirectUploadInput>
 export const directUploadView = z
   .object({
     id: z.string(),
-    uploadUrl: z.url().meta({ description: 'A tus 1.0 endpoint: POST here with `Tus-Resumable: 1.0.0` to create the upload, then PATCH the returned Location. No other credentials are needed.' }),
+    uploadUrl: z.url().meta({
+      description:
+        'A tus 1.0 endpoint: POST here with `Tus-Resumable: 1.0.0` to create the upload, then PATCH the returned Location. No other credentials are needed.',
+    }),
     expiresAt: z.iso.datetime(),
     protocol: z.literal('tus'),
   })

@@ -25,8 +25,7 @@ function reject(status: number, code: string, detail: string): never {
   throw { status_code: status, body: JSON.stringify({ type: 'about:blank', title: code, status, code, detail }) }
 }
 
-const actorOf = (req: Request) =>
-  actorFromHeaders({ authorization: req.headers.get('authorization'), cookie: req.headers.get('cookie') })
+const actorOf = (req: Request) => actorFromHeaders({ authorization: req.headers.get('authorization'), cookie: req.headers.get('cookie') })
 
 /** The direct-upload claims when the request goes to a direct upload URL (see ./direct), else null; rejects bad tokens. */
 async function directOf(req: Request): Promise<(DirectUploadClaims & { token: string; uploadId?: string }) | null> {

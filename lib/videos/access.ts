@@ -7,15 +7,13 @@ type VideoLike = { ownerId: string; visibility: 'PUBLIC' | 'UNLISTED' | 'PRIVATE
 /** Only stored content is published: a processing or failed upload is its owner's business. */
 const PUBLISHED: Prisma.VideoWhereInput = { content: { state: 'STORED' } }
 
-export const isOwnerOrAdmin = (actor: Actor | null, v: { ownerId: string }): boolean =>
-  !!actor && (actor.userId === v.ownerId || isAdmin(actor))
+export const isOwnerOrAdmin = (actor: Actor | null, v: { ownerId: string }): boolean => !!actor && (actor.userId === v.ownerId || isAdmin(actor))
 
 /**
  * Anyone with the link may view public and unlisted videos once they are processed; private ones,
  * and videos still processing or failed, only their owner and admins.
  */
-export const canView = (actor: Actor | null, v: VideoLike): boolean =>
-  isOwnerOrAdmin(actor, v) || (v.visibility !== 'PRIVATE' && v.content.state === 'STORED')
+export const canView = (actor: Actor | null, v: VideoLike): boolean => isOwnerOrAdmin(actor, v) || (v.visibility !== 'PRIVATE' && v.content.state === 'STORED')
 
 /** Videos that appear in listings for this actor (unlisted and unprocessed ones only for their owner). */
 export function listableWhere(actor: Actor | null): Prisma.VideoWhereInput {

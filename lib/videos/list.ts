@@ -24,8 +24,7 @@ export async function listVideos(actor: Actor | null, query: ListVideosQuery) {
   if (query.q) {
     and.push({ OR: [{ title: { contains: query.q, mode: 'insensitive' } }, { description: { contains: query.q, mode: 'insensitive' } }] })
   }
-  const orderBy: Prisma.VideoOrderByWithRelationInput[] =
-    query.sort === 'views' ? [{ views: 'desc' }, { id: 'desc' }] : [{ createdAt: 'desc' }, { id: 'desc' }]
+  const orderBy: Prisma.VideoOrderByWithRelationInput[] = query.sort === 'views' ? [{ views: 'desc' }, { id: 'desc' }] : [{ createdAt: 'desc' }, { id: 'desc' }]
   const rows = await db.video.findMany({
     where,
     orderBy,
@@ -38,21 +37,23 @@ export async function listVideos(actor: Actor | null, query: ListVideosQuery) {
   })
   const page = rows.slice(0, query.limit)
   return {
-    items: await Promise.all(page.map(async (v) => ({
-      id: v.id,
-      title: v.title,
-      description: v.description,
-      visibility: v.visibility,
-      owner: { id: v.owner.id, name: v.owner.name ?? v.owner.email.split('@')[0] },
-      views: v.views,
-      createdAt: v.createdAt.toISOString(),
-      status: statusOf(v.content.state),
-      contentHash: v.contentHash,
-      durationMs: v.content.durationMs,
-      width: v.content.width,
-      height: v.content.height,
-      poster: v.content.state === 'STORED' ? `${await contentBase(v, actor?.userId)}/${POSTER}` : null,
-    }))),
+    items: await Promise.all(
+      page.map(async (v) => ({
+        id: v.id,
+        title: v.title,
+        description: v.description,
+        visibility: v.visibility,
+        owner: { id: v.owner.id, name: v.owner.name ?? v.owner.email.split('@')[0] },
+        views: v.views,
+        createdAt: v.createdAt.toISOString(),
+        status: statusOf(v.content.state),
+        contentHash: v.contentHash,
+        durationMs: v.content.durationMs,
+        width: v.content.width,
+        height: v.content.height,
+        poster: v.content.state === 'STORED' ? `${await contentBase(v, actor?.userId)}/${POSTER}` : null,
+      })),
+    ),
     nextCursor: rows.length > query.limit ? page[page.length - 1].id : null,
   }
 }

@@ -8,7 +8,12 @@ import { findViewableVideo } from './access'
 import { statusOf } from './view'
 
 export const playbackTokenInput = z.object({
-  ttlSeconds: z.number().int().min(60).max(24 * 3600).default(DEFAULT_PLAYBACK_TTL_SECONDS),
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 3600)
+    .default(DEFAULT_PLAYBACK_TTL_SECONDS),
 })
 
 /** A signed, expiring token for one video's content, with the URLs that carry it. */

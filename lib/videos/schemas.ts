@@ -38,7 +38,10 @@ export const videoSummarySchema = z
   .meta({ id: 'VideoSummary' })
 
 export const videoPageSchema = z
-  .object({ items: z.array(videoSummarySchema), nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }) })
+  .object({
+    items: z.array(videoSummarySchema),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+  })
   .meta({ id: 'VideoPage' })
 
 export const playbackUrlsSchema = z
@@ -48,8 +51,14 @@ export const playbackUrlsSchema = z
     dash: z.string().nullable(),
     poster: z.string().nullable(),
     storyboard: z.string().nullable(),
-    directPlayable: z.boolean().nullable().meta({ description: 'Whether browsers play the original by URL (from its probed container and codecs); null until probed.' }),
-    mimeCodecs: z.string().nullable().meta({ description: 'The original\'s type with RFC 6381 codecs, e.g. `video/mp4; codecs="avc1.64001f, mp4a.40.2"`, for `MediaSource.isTypeSupported`; null until probed.' }),
+    directPlayable: z
+      .boolean()
+      .nullable()
+      .meta({ description: 'Whether browsers play the original by URL (from its probed container and codecs); null until probed.' }),
+    mimeCodecs: z.string().nullable().meta({
+      description:
+        'The original\'s type with RFC 6381 codecs, e.g. `video/mp4; codecs="avc1.64001f, mp4a.40.2"`, for `MediaSource.isTypeSupported`; null until probed.',
+    }),
   })
   .meta({ id: 'PlaybackUrls', description: 'Absolute paths; private videos carry a playback token in the path.' })
 
@@ -59,9 +68,7 @@ export const videoSchema = videoSummarySchema
     progress: z.number().meta({ description: '0…1' }),
     error: z.string().optional(),
     sizeBytes: z.number(),
-    renditions: z.array(
-      z.object({ name: z.string(), kind: z.string(), width: z.int(), height: z.int(), bitrate: z.int(), codecs: z.string() }),
-    ),
+    renditions: z.array(z.object({ name: z.string(), kind: z.string(), width: z.int(), height: z.int(), bitrate: z.int(), codecs: z.string() })),
     playback: playbackUrlsSchema,
     canEdit: z.boolean(),
     deduplicated: z.boolean().optional().meta({ description: 'Upload responses only: the bytes were stored already.' }),

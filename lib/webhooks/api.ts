@@ -3,15 +3,7 @@ import { itemsOf } from '@/lib/api/pagination'
 import { idParams, resourceId } from '@/lib/api/params'
 import { json } from '@/lib/api/route'
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, redeliver, updateWebhook } from './manage'
-import {
-  createWebhookInput,
-  deliveryPageSchema,
-  deliverySchema,
-  listDeliveriesQuery,
-  listWebhooksQuery,
-  updateWebhookInput,
-  webhookSchema,
-} from './schemas'
+import { createWebhookInput, deliveryPageSchema, deliverySchema, listDeliveriesQuery, listWebhooksQuery, updateWebhookInput, webhookSchema } from './schemas'
 
 export const webhooksApi = {
   listWebhooks: operation({
@@ -21,7 +13,7 @@ export const webhooksApi = {
     tag: 'Webhooks',
     access: { scope: 'read' },
     query: listWebhooksQuery,
-    success: { status: 200, description: 'The caller\'s endpoints (admins with `all`: everyone\'s).', schema: itemsOf(webhookSchema, 'WebhookList') },
+    success: { status: 200, description: "The caller's endpoints (admins with `all`: everyone's).", schema: itemsOf(webhookSchema, 'WebhookList') },
     handle: async ({ actor, query }) => ({ items: await listWebhooks(actor, query) }),
   }),
 
@@ -80,7 +72,7 @@ export const webhooksApi = {
     method: 'get',
     path: '/api/v1/webhooks/{id}/deliveries',
     summary: 'Recent deliveries',
-    description: 'Every attempt\'s outcome is recorded: status, response code, error and the body sent.',
+    description: "Every attempt's outcome is recorded: status, response code, error and the body sent.",
     tag: 'Webhooks',
     access: { scope: 'read', resource: 'webhook' },
     params: idParams,

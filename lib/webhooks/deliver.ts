@@ -110,11 +110,7 @@ export async function deliverDueWebhooks(policy: WebhookPolicy = WEBHOOK_POLICY)
  * (enqueueWebhookEvent) or the poll interval, and stops when `signal` aborts, after the deliveries
  * in flight are recorded. Resolves once stopped.
  */
-export async function startWebhookDeliveries(opts: {
-  signal: AbortSignal
-  databaseUrl?: string
-  policy?: Partial<WebhookPolicy>
-}): Promise<void> {
+export async function startWebhookDeliveries(opts: { signal: AbortSignal; databaseUrl?: string; policy?: Partial<WebhookPolicy> }): Promise<void> {
   const policy: WebhookPolicy = { ...WEBHOOK_POLICY, ...opts.policy }
   let wake: (() => void) | null = null
   const listener = await listen(opts.databaseUrl ?? env().DATABASE_URL, () => wake?.())

@@ -20,8 +20,7 @@ export interface EnqueueOptions {
   tx?: Tx
 }
 
-const hashId = (prefix: string, ...parts: string[]) =>
-  `${prefix}_${createHash('sha256').update(parts.join('\0')).digest('base64url').slice(0, 24)}`
+const hashId = (prefix: string, ...parts: string[]) => `${prefix}_${createHash('sha256').update(parts.join('\0')).digest('base64url').slice(0, 24)}`
 
 /**
  * Records one delivery per active webhook of `ownerId` subscribed to `event`, and wakes the

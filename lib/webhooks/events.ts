@@ -99,4 +99,3 @@ export async function enqueueVideoReady(videoId: string): Promise<number> {
     key: `video.ready:${v.id}:dedup`,
   })
 }
-

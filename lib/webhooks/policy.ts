@@ -18,7 +18,11 @@ export const WEBHOOK_POLICY = {
 export type WebhookPolicy = { -readonly [K in keyof typeof WEBHOOK_POLICY]: number }
 
 /** Delay before attempt `attempt + 1` after `attempt` attempts failed. */
-export function webhookBackoffMs(attempt: number, policy: Pick<WebhookPolicy, 'backoffBaseMs' | 'backoffMaxMs'> = WEBHOOK_POLICY, random = Math.random): number {
+export function webhookBackoffMs(
+  attempt: number,
+  policy: Pick<WebhookPolicy, 'backoffBaseMs' | 'backoffMaxMs'> = WEBHOOK_POLICY,
+  random = Math.random,
+): number {
   const base = Math.min(policy.backoffBaseMs * 2 ** Math.max(0, attempt - 1), policy.backoffMaxMs)
   return Math.round(base * (0.9 + random() * 0.2))
 }

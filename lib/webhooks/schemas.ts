@@ -28,7 +28,11 @@ const webhookUrl = z
 export const createWebhookInput = z
   .object({
     url: webhookUrl,
-    events: z.array(webhookEventSchema).min(1).max(WEBHOOK_EVENTS.length).default([...WEBHOOK_EVENTS]),
+    events: z
+      .array(webhookEventSchema)
+      .min(1)
+      .max(WEBHOOK_EVENTS.length)
+      .default([...WEBHOOK_EVENTS]),
     active: z.boolean().default(true),
   })
   .strict()
@@ -51,7 +55,6 @@ export const listWebhooksQuery = z.object({
   /** Admins only: every user's webhooks. */
   all: z.stringbool().default(false),
 })
-
 
 export const listDeliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -85,9 +88,9 @@ export const deliverySchema = z
     attempt: z.int().meta({ description: 'Attempts made so far.' }),
     nextAttemptAt: z.iso.datetime().nullable().meta({ description: 'When the next attempt is due (null once done).' }),
     responseCode: z.int().nullable(),
-    error: z.string().nullable().meta({ description: 'What the last attempt met, in a few words (never the answer\'s body).' }),
+    error: z.string().nullable().meta({ description: "What the last attempt met, in a few words (never the answer's body)." }),
     errorClass: z.enum(DELIVERY_ERROR_CLASSES).nullable().meta({ id: 'WebhookDeliveryErrorClass' }),
-    durationMs: z.int().nullable().meta({ description: 'Time of the last attempt until the answer\'s status arrived.' }),
+    durationMs: z.int().nullable().meta({ description: "Time of the last attempt until the answer's status arrived." }),
     deliveredAt: z.iso.datetime().nullable(),
     createdAt: z.iso.datetime(),
     payload: z.unknown().optional().meta({ description: 'The event body as sent (detail views only).' }),
@@ -95,9 +98,7 @@ export const deliverySchema = z
   .meta({ id: 'WebhookDelivery' })
 export type DeliveryView = z.infer<typeof deliverySchema>
 
-export const deliveryPageSchema = z
-  .object({ items: z.array(deliverySchema), nextCursor: z.string().nullable() })
-  .meta({ id: 'WebhookDeliveryPage' })
+export const deliveryPageSchema = z.object({ items: z.array(deliverySchema), nextCursor: z.string().nullable() }).meta({ id: 'WebhookDeliveryPage' })
 
 // ---- Event bodies (what receivers get) ----
 

@@ -11,8 +11,7 @@ export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString(
 
 export const secretHint = (secret: string): string => `${secret.slice(0, 10)}…`
 
-const hmac = (secret: string, timestamp: number, body: string): string =>
-  createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')
+const hmac = (secret: string, timestamp: number, body: string): string => createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')
 
 /** The header value for `body` signed at `timestamp` (unix seconds). */
 export function signWebhookBody(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): string {

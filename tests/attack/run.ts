@@ -84,7 +84,11 @@ async function keyFor(cookie: string, scopes = ['read', 'write']): Promise<Heade
 async function newUser(admin: Headers): Promise<{ email: string; password: string; cookie: string; key: Headers }> {
   const email = `attack-${Date.now()}-${randomBytes(3).toString('hex')}@attack.test`
   const password = `pw-${randomBytes(8).toString('hex')}`
-  const r = await call('/api/v1/users', { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
+  const r = await call('/api/v1/users', {
+    method: 'POST',
+    headers: { ...admin, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  })
   if (r.status !== 201) throw new Error(`could not create a user: ${r.status} ${await r.text()}`)
   const cookie = await signIn(email, password)
   if (!cookie) throw new Error(`could not sign in as ${email}`)
@@ -131,8 +135,25 @@ function mp4WithScriptMetadata(): Buffer | null {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rh-attack-'))
     const file = path.join(dir, 'evil.mp4')
     execFileSync('ffmpeg', [
-      '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=10', '-t', '1', '-c:v', 'libx264', '-preset', 'ultrafast',
-      '-pix_fmt', 'yuv420p', '-metadata', 'title=<script>alert(document.domain)</script>', '-metadata', `comment=<html><body><script>fetch('/api/v1/api-keys')</script>`, file,
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x90:rate=10',
+      '-t',
+      '1',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-metadata',
+      'title=<script>alert(document.domain)</script>',
+      '-metadata',
+      `comment=<html><body><script>fetch('/api/v1/api-keys')</script>`,
+      file,
     ])
     return existsSync(file) ? readFileSync(file) : null
   } catch {
@@ -147,7 +168,12 @@ async function checkOriginal(probe: string, hash: string, key: Headers) {
   const documentLike = /html|xml|svg|javascript|text\//.test(type)
   const fenced = r.headers.get('x-content-type-options') === 'nosniff' && /sandbox/.test(r.headers.get('content-security-policy') ?? '')
   const ok = r.status >= 400 ? fenced || r.status === 404 : !documentLike && fenced
-  check('xss', probe, ok, `${r.status} ${type || '(no type)'} nosniff=${r.headers.get('x-content-type-options')} csp=${r.headers.get('content-security-policy')} disposition=${r.headers.get('content-disposition')}`)
+  check(
+    'xss',
+    probe,
+    ok,
+    `${r.status} ${type || '(no type)'} nosniff=${r.headers.get('x-content-type-options')} csp=${r.headers.get('content-security-policy')} disposition=${r.headers.get('content-disposition')}`,
+  )
 }
 
 // ---- raw HTTP ---------------------------------------------------------------------------------
@@ -188,17 +214,30 @@ async function main() {
   check('xss', 'multipart image/svg+xml accepted or refused cleanly', upSvg.status < 500, String(upSvg.status))
   await checkOriginal('multipart image/svg+xml → /original', sha256(svg), alice.key)
   const tusHtml = Buffer.concat([html, randomBytes(4)])
-  const tusStatus = await tus(`${BASE}/api/v1/uploads`, alice.key, tusHtml, { filename: 'x.html', filetype: 'text/html', title: 'tus page', visibility: 'PRIVATE' })
+  const tusStatus = await tus(`${BASE}/api/v1/uploads`, alice.key, tusHtml, {
+    filename: 'x.html',
+    filetype: 'text/html',
+    title: 'tus page',
+    visibility: 'PRIVATE',
+  })
   check('xss', 'tus filetype text/html accepted or refused cleanly', tusStatus < 500, String(tusStatus))
   await checkOriginal('tus text/html → /original', sha256(tusHtml), alice.key)
-  const direct = await call('/api/v1/uploads', { method: 'POST', headers: { ...alice.key, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'direct', visibility: 'PRIVATE' }) })
+  const direct = await call('/api/v1/uploads', {
+    method: 'POST',
+    headers: { ...alice.key, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'direct', visibility: 'PRIVATE' }),
+  })
   if (direct.status === 201) {
     const { uploadUrl } = (await direct.json()) as { uploadUrl: string }
     const directHtml = Buffer.concat([html, randomBytes(4)])
     const s = await tus(uploadUrl, {}, directHtml, { filename: 'y.html', filetype: 'text/html' })
     check('xss', 'direct upload text/html accepted or refused cleanly', s < 500, String(s))
     await checkOriginal('direct upload text/html → /original', sha256(directHtml), alice.key)
-    const small = await call('/api/v1/uploads', { method: 'POST', headers: { ...alice.key, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'small', maxSizeBytes: 2000 }) })
+    const small = await call('/api/v1/uploads', {
+      method: 'POST',
+      headers: { ...alice.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'small', maxSizeBytes: 2000 }),
+    })
     const smallUrl = ((await small.json()) as { uploadUrl: string }).uploadUrl
     const deferred = await fetch(smallUrl, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-defer-length': '1' } })
     let accepted = 0
@@ -229,9 +268,24 @@ async function main() {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r))
   const rport = (receiver.address() as net.AddressInfo).port
   const internal = [
-    `http://127.0.0.1:${rport}/`, `http://localhost:${rport}/`, 'http://[::1]/', 'http://0.0.0.0/', 'http://2130706433/', 'http://127.1/',
-    'http://0x7f.0.0.1/', 'http://[::ffff:127.0.0.1]/', 'http://10.0.0.1/', 'http://172.16.0.1/', 'http://192.168.1.1/', 'http://100.64.0.1/',
-    'http://169.254.169.254/latest/meta-data/', 'http://[fd00::1]/', 'http://[fe80::1]/', 'http://224.0.0.1/', 'file:///etc/passwd', 'gopher://127.0.0.1/',
+    `http://127.0.0.1:${rport}/`,
+    `http://localhost:${rport}/`,
+    'http://[::1]/',
+    'http://0.0.0.0/',
+    'http://2130706433/',
+    'http://127.1/',
+    'http://0x7f.0.0.1/',
+    'http://[::ffff:127.0.0.1]/',
+    'http://10.0.0.1/',
+    'http://172.16.0.1/',
+    'http://192.168.1.1/',
+    'http://100.64.0.1/',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://[fd00::1]/',
+    'http://[fe80::1]/',
+    'http://224.0.0.1/',
+    'file:///etc/passwd',
+    'gopher://127.0.0.1/',
   ]
   for (const url of internal) {
     const r = await call('/api/v1/webhooks', { method: 'POST', headers: { ...alice.key, 'content-type': 'application/json' }, body: JSON.stringify({ url }) })
@@ -250,7 +304,11 @@ async function main() {
     ['%00 in a JSON string', '/api/v1/rooms', { method: 'POST', headers: { ...alice.key, 'content-type': 'application/json' }, body: '{"name":"a\\u0000b"}' }],
     ['multipart without a boundary', '/api/v1/videos', { method: 'POST', headers: { ...alice.key, 'content-type': 'multipart/form-data' }, body: 'x' }],
     ['NUL title by multipart', '/api/v1/videos', {}],
-    ['JSON body of 2 MiB', '/api/v1/rooms', { method: 'POST', headers: { ...alice.key, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x'.repeat(2 << 20) }) }],
+    [
+      'JSON body of 2 MiB',
+      '/api/v1/rooms',
+      { method: 'POST', headers: { ...alice.key, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x'.repeat(2 << 20) }) },
+    ],
   ]
   for (const [probe, p, init] of malformed) {
     const r =
@@ -284,7 +342,11 @@ async function main() {
   const mine = (await (await call('/api/v1/videos?mine=1', { headers: alice.key })).json()) as { items?: { id: string }[] }
   const someVideo = mine.items?.[0]?.id
   if (someVideo) {
-    const r = await call(`/api/v1/videos/${someVideo}`, { method: 'PATCH', headers: { cookie: alice.cookie, origin: EVIL, 'content-type': 'application/json' }, body: '{"visibility":"PUBLIC"}' })
+    const r = await call(`/api/v1/videos/${someVideo}`, {
+      method: 'PATCH',
+      headers: { cookie: alice.cookie, origin: EVIL, 'content-type': 'application/json' },
+      body: '{"visibility":"PUBLIC"}',
+    })
     check('csrf', `PATCH of a video from ${EVIL}`, r.status === 403, String(r.status))
   }
   const after = await (await call('/api/v1/api-keys', { headers: alice.key })).json()

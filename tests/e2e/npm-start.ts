@@ -21,7 +21,10 @@ export async function waitHealthy(port: number, output: () => string, child?: Ch
   const deadline = Date.now() + 240_000
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) break
-    const body = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => (r.ok ? r.json() : null), () => null)
+    const body = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
+      (r) => (r.ok ? r.json() : null),
+      () => null,
+    )
     if (body?.db === 'ok' && body.workers.length === 1) return body
     await new Promise((r) => setTimeout(r, 300))
   }

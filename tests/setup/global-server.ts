@@ -56,7 +56,10 @@ export default async function setup(project: TestProject) {
 async function waitForHealth(baseUrl: string): Promise<void> {
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
-    const ok = await fetch(`${baseUrl}/api/v1/health`).then(async (r) => r.ok && (await r.json()).workers.length > 0, () => false)
+    const ok = await fetch(`${baseUrl}/api/v1/health`).then(
+      async (r) => r.ok && (await r.json()).workers.length > 0,
+      () => false,
+    )
     if (ok) return
     await new Promise((r) => setTimeout(r, 250))
   }

@@ -9,9 +9,9 @@ const FILE = path.join(/*turbopackIgnore: true*/ process.cwd(), 'node_modules/@s
 
 let cached: Promise<{ body: Buffer; etag: string }> | undefined
 const load = async () => {
-  const pkg = JSON.parse(
-    await readFile(path.join(/*turbopackIgnore: true*/ process.cwd(), 'node_modules/@scalar/api-reference/package.json'), 'utf8'),
-  ) as { version: string }
+  const pkg = JSON.parse(await readFile(path.join(/*turbopackIgnore: true*/ process.cwd(), 'node_modules/@scalar/api-reference/package.json'), 'utf8')) as {
+    version: string
+  }
   return { body: await readFile(FILE), etag: `"scalar-${pkg.version}"` }
 }
 

@@ -45,8 +45,7 @@ const defaults = (port: number, layout: SwiftLayout) =>
 
 // s3api must sit before tempauth (it turns S3 signatures into Swift auth); tempauth needs `cache`;
 // multipart uploads are built on `slo`.
-const PROXY_PIPELINE =
-  'catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api tempauth copy slo dlo proxy-logging proxy-server'
+const PROXY_PIPELINE = 'catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api tempauth copy slo dlo proxy-logging proxy-server'
 const PLAIN_FILTERS = ['catch_errors', 'gatekeeper', 'healthcheck', 'proxy-logging', 'listing_formats', 'bulk', 'copy', 'slo', 'dlo']
 
 /** File name (in `etcDir`) → contents, for the proxy and the three backend servers. */

@@ -77,7 +77,10 @@ describe('admin dashboard', () => {
     expect(['QUEUED', 'STARTING', 'RUNNING', 'FAILED']).toContain(row.state)
     // What the page shows follows the database as the worker picks the session up.
     await expect
-      .poll(async () => (await stateBadge(page).getAttribute('data-value')) === (await db.transcodeSession.findUniqueOrThrow({ where: { id: failed.id } })).state, { timeout: 15_000 })
+      .poll(
+        async () => (await stateBadge(page).getAttribute('data-value')) === (await db.transcodeSession.findUniqueOrThrow({ where: { id: failed.id } })).state,
+        { timeout: 15_000 },
+      )
       .toBe(true)
   })
 

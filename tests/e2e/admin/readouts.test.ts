@@ -53,7 +53,9 @@ afterAll(async () => {
 describe('admin readouts', () => {
   it('counts the bytes a player was served, and shows the disk as df does', async () => {
     const { auth } = await userWithKey()
-    const created = await (await uploadMultipart(makeMp4(`served-${tag}.mp4`, { seconds: 6, seed: 77 }), { title: `Served ${tag}`, visibility: 'public' }, auth)).json()
+    const created = await (
+      await uploadMultipart(makeMp4(`served-${tag}.mp4`, { seconds: 6, seed: 77 }), { title: `Served ${tag}`, visibility: 'public' }, auth)
+    ).json()
     expect((await waitForStatus(created.id, auth, ['ready', 'failed'])).status).toBe('ready')
     const viewer = await (await browser.newContext()).newPage()
     await viewer.goto(`${base()}/videos/${created.id}`)
@@ -63,7 +65,12 @@ describe('admin readouts', () => {
 
     await page.goto(`${base()}/admin`)
     const served = page.getByTestId('stat-bytes')
-    const text = await until(() => served.textContent(), (t) => !!t && !/\b0 B since start/.test(t), 20_000, 'bytes served since start')
+    const text = await until(
+      () => served.textContent(),
+      (t) => !!t && !/\b0 B since start/.test(t),
+      20_000,
+      'bytes served since start',
+    )
     expect(text).toMatch(/since start/)
 
     const fs = await statfs(inject('dataDir'))
@@ -79,7 +86,12 @@ describe('admin readouts', () => {
     const session = await runningSession()
     await page.goto(`${base()}/admin/sessions/${session.id}`)
     const log = page.getByTestId('session-log')
-    await until(() => log.textContent(), (t) => !!t && !t.includes('Loading'), 10_000, 'the log card')
+    await until(
+      () => log.textContent(),
+      (t) => !!t && !t.includes('Loading'),
+      10_000,
+      'the log card',
+    )
     const logText = (await log.textContent())!
     expect(logText).not.toContain('has not run')
     expect(logText).toContain('running')
@@ -95,12 +107,19 @@ describe('admin readouts', () => {
   it('shows owners by email, and the webhooks and API-keys tables fit a 1280 px window', async () => {
     const url = `https://hooks.example.com/reelhouse/${tag}/a-rather-long-path-that-people-paste/with/segments?token=${'x'.repeat(24)}`
     const admin = await db.user.findFirstOrThrow({ where: { email: inject('adminEmail') } })
-    await db.webhook.create({ data: { ownerId: admin.id, url, secret: `whsec_${randomBytes(16).toString('hex')}`, events: ['video.ready', 'video.failed', 'session.failed'] } })
+    await db.webhook.create({
+      data: { ownerId: admin.id, url, secret: `whsec_${randomBytes(16).toString('hex')}`, events: ['video.ready', 'video.failed', 'session.failed'] },
+    })
     await createApiKey(admin.id, { name: `Readouts ${tag}`, scopes: ['read', 'write', 'admin'] })
     for (const path of ['/admin/webhooks', '/admin/api-keys']) {
       await page.goto(`${base()}${path}`)
       const owner = page.getByTestId('owner-name').first()
-      await until(() => owner.textContent(), (t) => !!t?.includes(inject('adminEmail')), 10_000, `the owner's email on ${path}`)
+      await until(
+        () => owner.textContent(),
+        (t) => !!t?.includes(inject('adminEmail')),
+        10_000,
+        `the owner's email on ${path}`,
+      )
       const fit = await page.evaluate(() => {
         const wrap = document.querySelector('table')!.parentElement!
         return { scroll: wrap.scrollWidth, client: wrap.clientWidth, page: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }

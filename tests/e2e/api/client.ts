@@ -22,10 +22,31 @@ export function makeMp4(name: string, opts: { seconds?: number; size?: string; s
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rh-clip-'))
   const file = path.join(dir, name)
   execFileSync('ffmpeg', [
-    '-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${opts.size ?? '320x180'}:rate=25`,
-    '-f', 'lavfi', '-i', `sine=frequency=${440 + (opts.seed ?? 0)}`,
-    '-t', String(opts.seconds ?? 2), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-shortest', '-movflags', '+faststart', ...(opts.title ? ['-metadata', `title=${opts.title}`] : []), file,
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${opts.size ?? '320x180'}:rate=25`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=${440 + (opts.seed ?? 0)}`,
+    '-t',
+    String(opts.seconds ?? 2),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    '-movflags',
+    '+faststart',
+    ...(opts.title ? ['-metadata', `title=${opts.title}`] : []),
+    file,
   ])
   return file
 }

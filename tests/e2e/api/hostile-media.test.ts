@@ -15,7 +15,11 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 const b64 = (s: string) => Buffer.from(s).toString('base64')
 const dataDir = () => inject('dataDir')
 const contentDirOf = (hash: string) => path.join(dataDir(), 'content', hash.slice(0, 2), hash)
-const exists = (p: string) => stat(p).then(() => true, () => false)
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  )
 /** Distinct bytes per call, so every upload is new content (no dedup with an earlier test). */
 const unique = (b: Buffer) => Buffer.concat([b, Buffer.from(`<!-- ${Math.random()} -->`)])
 
@@ -43,7 +47,9 @@ async function multipart(bytes: Buffer, type: string, fields: Record<string, str
 
 /** A whole tus upload in two requests (create, one PATCH) against `endpoint`. */
 async function tusUpload(endpoint: string, bytes: Buffer, metadata: Record<string, string>, headers: Record<string, string> = {}) {
-  const upload = Object.entries(metadata).map(([k, v]) => `${k} ${b64(v)}`).join(',')
+  const upload = Object.entries(metadata)
+    .map(([k, v]) => `${k} ${b64(v)}`)
+    .join(',')
   const created = await fetch(endpoint, {
     method: 'POST',
     headers: { ...headers, 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length), 'upload-metadata': upload },
@@ -193,11 +199,18 @@ describe('a refused upload leaves nothing behind', () => {
   it('Upload-Defer-Length does not get past a direct upload URL size limit', async () => {
     const { auth } = await userWithKey()
     const uploadUrl = await directUploadUrl(auth, { maxSizeBytes: 2000 })
-    const created = await fetch(uploadUrl, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-defer-length': '1', 'upload-metadata': `filename ${b64('big.mp4')}` } })
+    const created = await fetch(uploadUrl, {
+      method: 'POST',
+      headers: { 'tus-resumable': '1.0.0', 'upload-defer-length': '1', 'upload-metadata': `filename ${b64('big.mp4')}` },
+    })
     expect(created.status).toBe(201)
     const location = new URL(created.headers.get('location')!, base())
     const patch = (headers: Record<string, string>, body: Buffer) =>
-      fetch(location, { method: 'PATCH', headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', ...headers }, body: new Uint8Array(body) })
+      fetch(location, {
+        method: 'PATCH',
+        headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', ...headers },
+        body: new Uint8Array(body),
+      })
     const big = Buffer.alloc(5006, 1)
     // Declaring the length late, or never: both are refused past 2000 bytes.
     expect((await patch({ 'upload-length': '5006' }, big)).status).toBe(413)

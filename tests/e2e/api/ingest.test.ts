@@ -7,7 +7,10 @@ import { inject } from 'vitest'
 import { db, disconnectDb } from '@/lib/db'
 import { base, makeMp4, sessionsFor, uploadMultipart, userWithKey } from './client'
 
-const sha256 = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex')
+const sha256 = async (f: string) =>
+  createHash('sha256')
+    .update(await readFile(f))
+    .digest('hex')
 
 describe('ingest', () => {
   afterAll(disconnectDb)
@@ -116,7 +119,10 @@ describe('ingest', () => {
 
   it('refuses a tus upload without credentials or a title', async () => {
     const create = (headers: Record<string, string>, metadata: string) =>
-      fetch(`${base()}/api/v1/uploads`, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': '10', 'upload-metadata': metadata, ...headers } })
+      fetch(`${base()}/api/v1/uploads`, {
+        method: 'POST',
+        headers: { 'tus-resumable': '1.0.0', 'upload-length': '10', 'upload-metadata': metadata, ...headers },
+      })
     expect((await create({}, `title ${btoa('x')}`)).status).toBe(401)
     const { auth } = await userWithKey()
     expect((await create(auth, `visibility ${btoa('public')}`)).status).toBe(422)

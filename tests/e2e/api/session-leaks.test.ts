@@ -40,7 +40,7 @@ afterAll(async () => {
 })
 
 describe('a session shared through dedup', () => {
-  it("shows each caller only their own video, in the list and in search", async () => {
+  it('shows each caller only their own video, in the list and in search', async () => {
     const list = (await (await get('/api/v1/sessions?limit=100', bob.auth)).json()) as { items: SessionItem[] }
     const shared = list.items.find((s) => s.id === sessionId)!
     expect(shared.video).toEqual({ id: bobVideo, title: 'Bob public copy' })
@@ -111,7 +111,11 @@ describe('playback tokens after a visibility change', () => {
     const id = ((await (await uploadMultipart(clip, { title: 'Was unlisted', visibility: 'unlisted' }, alice.auth)).json()) as { id: string }).id
     await waitForStatus(id, alice.auth, ['ready'], 180_000)
     const mint = async (auth: Auth) => {
-      const res = await fetch(`${base()}/api/v1/videos/${id}/playback-token`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' })
+      const res = await fetch(`${base()}/api/v1/videos/${id}/playback-token`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: '{}',
+      })
       expect(res.status).toBe(201)
       return ((await res.json()) as { urls: { direct: string } }).urls.direct
     }

@@ -79,17 +79,32 @@ describe('webhooks cannot reach internal addresses', () => {
     const { auth } = await userWithKey('USER', ['read', 'write'])
     const p = internalPort
     const spellings = [
-      `http://127.0.0.1:${p}/`, `http://localhost:${p}/`, `http://[::1]:${p}/`, `http://0.0.0.0:${p}/`,
-      `http://2130706433:${p}/`, `http://127.1:${p}/`, `http://0x7f.1:${p}/`, `http://[::ffff:127.0.0.1]:${p}/`,
-      `http://10.0.0.1:${p}/`, `http://192.168.0.1:${p}/`, `http://100.64.0.1:${p}/`, 'http://169.254.169.254/latest/meta-data/',
-      'http://[fd00:ec2::254]/', `http://[fe80::1]:${p}/`, 'http://127.0.0.2:22/', 'gopher://127.0.0.2:7000/',
+      `http://127.0.0.1:${p}/`,
+      `http://localhost:${p}/`,
+      `http://[::1]:${p}/`,
+      `http://0.0.0.0:${p}/`,
+      `http://2130706433:${p}/`,
+      `http://127.1:${p}/`,
+      `http://0x7f.1:${p}/`,
+      `http://[::ffff:127.0.0.1]:${p}/`,
+      `http://10.0.0.1:${p}/`,
+      `http://192.168.0.1:${p}/`,
+      `http://100.64.0.1:${p}/`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fd00:ec2::254]/',
+      `http://[fe80::1]:${p}/`,
+      'http://127.0.0.2:22/',
+      'gopher://127.0.0.2:7000/',
     ]
     for (const url of spellings) {
       const res = await post('/api/v1/webhooks', auth, { url, events: ['video.ready'] })
       expect(res.status, url).toBe(422)
       expect(res.headers.get('content-type')).toContain('application/problem+json')
       const problem = (await res.json()) as { errors: { path: string }[] }
-      expect(problem.errors.map((e) => e.path), url).toEqual(['url'])
+      expect(
+        problem.errors.map((e) => e.path),
+        url,
+      ).toEqual(['url'])
     }
 
     const made = await post('/api/v1/webhooks', auth, { url: allowedUrl, events: ['video.ready'] })

@@ -237,7 +237,10 @@ describe('check-params: token credentials and validators', () => {
     expect(res.status).toBe(201)
     const { uploadUrl } = (await res.json()) as { uploadUrl: string }
     const create = (u: string) =>
-      fetch(u, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': '4', 'upload-metadata': `filename ${Buffer.from('a.mp4').toString('base64')}` } })
+      fetch(u, {
+        method: 'POST',
+        headers: { 'tus-resumable': '1.0.0', 'upload-length': '4', 'upload-metadata': `filename ${Buffer.from('a.mp4').toString('base64')}` },
+      })
     const forged = uploadUrl.replace(/\.([A-Za-z0-9_-]+)$/, '.AAAA$1')
     expect((await create(forged)).status).toBe(401)
     const first = await create(uploadUrl)
@@ -249,7 +252,12 @@ describe('check-params: token credentials and validators', () => {
   })
 
   it('answers 404 problem+json for a path id that cannot name a resource', async () => {
-    for (const path of [`/api/v1/videos/${'x'.repeat(200)}`, '/api/v1/sessions/%07/status', '/api/v1/content/not-a-hash', `/api/v1/webhooks/${'w'.repeat(129)}/deliveries`]) {
+    for (const path of [
+      `/api/v1/videos/${'x'.repeat(200)}`,
+      '/api/v1/sessions/%07/status',
+      '/api/v1/content/not-a-hash',
+      `/api/v1/webhooks/${'w'.repeat(129)}/deliveries`,
+    ]) {
       const res = await fetch(`${base()}${path}`, { headers: p.owner })
       expect(res.status, path).toBe(404)
       expect(res.headers.get('content-type'), path).toContain('application/problem+json')

@@ -76,7 +76,16 @@ export async function makeFixture(p: Principals, opts: { sessionState?: 'FAILED'
   // A running session's content is being processed (the lifecycle allows no other pairing).
   const running = opts.sessionState === 'RUNNING'
   await db.content.create({
-    data: { hash, size: 16n, mime: 'video/mp4', state: running ? 'PROCESSING' : 'STORED', storedAt: running ? null : new Date(), durationMs: 1000, width: 320, height: 180 },
+    data: {
+      hash,
+      size: 16n,
+      mime: 'video/mp4',
+      state: running ? 'PROCESSING' : 'STORED',
+      storedAt: running ? null : new Date(),
+      durationMs: 1000,
+      width: 320,
+      height: 180,
+    },
   })
   const store = localContentStore()
   await mkdir(path.dirname(store.filePath(hash, 'original')), { recursive: true })
@@ -98,15 +107,35 @@ export async function makeFixture(p: Principals, opts: { sessionState?: 'FAILED'
   // Loopback, on a port fetch refuses to use: a delivery attempt fails at once and never leaves the machine.
   // Earlier fixtures' endpoints go, so the owner stays under the per-user webhook limit.
   await db.webhook.deleteMany({ where: { ownerId, url: 'http://127.0.0.1:1/hook' } })
-  const webhook = await db.webhook.create({ data: { ownerId, url: 'http://127.0.0.1:1/hook', secret: `whsec_${randomBytes(16).toString('hex')}`, events: ['video.ready'] } })
+  const webhook = await db.webhook.create({
+    data: { ownerId, url: 'http://127.0.0.1:1/hook', secret: `whsec_${randomBytes(16).toString('hex')}`, events: ['video.ready'] },
+  })
   const delivery = await db.webhookDelivery.create({
-    data: { webhookId: webhook.id, event: 'video.ready', payload: { id: 'evt_fixture', type: 'video.ready', data: {} }, status: 'FAILED', attempt: 1, error: 'fixture' },
+    data: {
+      webhookId: webhook.id,
+      event: 'video.ready',
+      payload: { id: 'evt_fixture', type: 'video.ready', data: {} },
+      status: 'FAILED',
+      attempt: 1,
+      error: 'fixture',
+    },
   })
   const apiKey = await createApiKey(ownerId, { name: 'fixture', scopes: ['read'] })
   const playlist = await db.playlist.create({ data: { ownerId, name: 'Fixture playlist', items: { create: [{ videoId: video.id, position: 0 }] } } })
   const room = await db.room.create({ data: { ownerId, name: 'Fixture room', videoIds: [video.id] } })
   const upload = opts.withUpload ? await createTusUpload(p.owner) : 'no-upload'
-  const ids = { video: video.id, content: hash, session: session.id, webhook: webhook.id, delivery: delivery.id, apiKey: apiKey.id, user: ownerId, playlist: playlist.id, room: room.id, upload }
+  const ids = {
+    video: video.id,
+    content: hash,
+    session: session.id,
+    webhook: webhook.id,
+    delivery: delivery.id,
+    apiKey: apiKey.id,
+    user: ownerId,
+    playlist: playlist.id,
+    room: room.id,
+    upload,
+  }
   return { ...ids, secrets: [video.id, hash, session.id, webhook.id, delivery.id, apiKey.id, playlist.id, room.id, apiKey.prefix] }
 }
 

@@ -79,7 +79,10 @@ describe('the nginx front', () => {
     await rm(contentDir(fixture.hash), { recursive: true, force: true })
   })
 
-  const via = (url: string) => (p: string, headers: Record<string, string> = {}) => fetch(`${url}${p}`, { headers })
+  const via =
+    (url: string) =>
+    (p: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}${p}`, { headers })
   const content = (hash: string, rel: string) => `/api/v1/content/${hash}/${rel}`
   const onDisk = (hash: string, rel: string) => readFile(path.join(contentDir(hash), rel))
 
@@ -204,7 +207,11 @@ describe('the nginx front', () => {
 
   it('carries socket.io over WebSocket and long-polling', async () => {
     const room = (await (
-      await fetch(`${front.url}/api/v1/rooms`, { method: 'POST', headers: { ...owner.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'front' }) })
+      await fetch(`${front.url}/api/v1/rooms`, {
+        method: 'POST',
+        headers: { ...owner.auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'front' }),
+      })
     ).json()) as { id: string }
     for (const transport of ['websocket', 'polling'] as const) {
       const m = new CommandsManager({ socket: connectPlayerSocket(front.url, { token: owner.key, transports: [transport], forceNew: true }) })

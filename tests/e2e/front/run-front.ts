@@ -28,7 +28,12 @@ export async function startFront(upstream: string, dataDir: string): Promise<Run
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 30_000
-  while (!(await fetch(`${url}/api/v1/health`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/api/v1/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the front did not start on ${url}`)
     await new Promise((r) => setTimeout(r, 100))
   }

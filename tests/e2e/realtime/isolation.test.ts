@@ -36,12 +36,20 @@ describe('the command layer in its own process', () => {
   })
 
   it('delivers every command in order to WebSocket and long-polling players while range streams run', async () => {
-    const created = await (await uploadMultipart(makeMp4('isolation.mp4', { seconds: 20, size: '1280x720' }), { title: 'Isolation load', visibility: 'public' }, auth)).json()
+    const created = await (
+      await uploadMultipart(makeMp4('isolation.mp4', { seconds: 20, size: '1280x720' }), { title: 'Isolation load', visibility: 'public' }, auth)
+    ).json()
     const video = await waitForStatus(created.id, auth, ['ready', 'failed'])
     expect(video.status).toBe('ready')
     const original = `${base()}/api/v1/content/${String(video.contentHash)}/original`
 
-    const room = (await (await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'isolation' }) })).json()) as { id: string }
+    const room = (await (
+      await fetch(`${base()}/api/v1/rooms`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'isolation' }),
+      })
+    ).json()) as { id: string }
     const player = (transport: 'websocket' | 'polling') => {
       const m = new CommandsManager({ socket: connectPlayerSocket(base(), { token: key, transports: [transport], forceNew: true }) })
       managers.push(m)
@@ -71,7 +79,11 @@ describe('the command layer in its own process', () => {
       const cmd = i % 2 ? { type: 'seek', roomId: room.id, positionMs: i * 1000 } : { type: i % 4 ? 'play' : 'pause', roomId: room.id }
       if (i % 5 === 4) {
         // Third parties drive the room over REST: the web process hands it to the realtime process.
-        const res = await fetch(`${base()}/api/v1/rooms/${room.id}/commands`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(cmd) })
+        const res = await fetch(`${base()}/api/v1/rooms/${room.id}/commands`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify(cmd),
+        })
         expect(res.status).toBe(200)
         sent.push(((await res.json()) as { seq: number }).seq)
       } else {

@@ -18,7 +18,9 @@ describe('remote control from the admin players panel', () => {
   beforeAll(async () => {
     const { auth } = await userWithKey()
     for (const seed of [91, 92]) {
-      const created = await (await uploadMultipart(makeMp4(`rc-${seed}.mp4`, { seconds: 12, seed }), { title: `Remote ${seed}`, visibility: 'public' }, auth)).json()
+      const created = await (
+        await uploadMultipart(makeMp4(`rc-${seed}.mp4`, { seconds: 12, seed }), { title: `Remote ${seed}`, visibility: 'public' }, auth)
+      ).json()
       ids.push(created.id)
     }
     for (const id of ids) expect((await waitForStatus(id, auth, ['ready', 'failed'])).status).toBe('ready')
@@ -33,10 +35,13 @@ describe('remote control from the admin players panel', () => {
   })
 
   const positionCell = (row: ReturnType<Page['locator']>) =>
-    row.getByTestId('player-position').textContent().then((t) => {
-      const m = /^(\d+):(\d\d)$/.exec(t?.trim() ?? '')
-      return m ? Number(m[1]) * 60 + Number(m[2]) : null
-    })
+    row
+      .getByTestId('player-position')
+      .textContent()
+      .then((t) => {
+        const m = /^(\d+):(\d\d)$/.exec(t?.trim() ?? '')
+        return m ? Number(m[1]) * 60 + Number(m[2]) : null
+      })
 
   it('a pause on a fresh player keeps its position, and the table shows where it is (issue 13, bug 1)', async () => {
     await viewer.goto(`${inject('baseUrl')}/videos/${ids[0]}`)
@@ -55,7 +60,12 @@ describe('remote control from the admin players panel', () => {
       expect(await button.textContent()).not.toMatch(/[⏮⏭▶❚]/)
     }
     await panel.getByRole('button', { name: /Pause/ }).click()
-    const paused = await until(() => media(viewer), (m) => !!m?.paused, 5000, 'the pause from the panel')
+    const paused = await until(
+      () => media(viewer),
+      (m) => !!m?.paused,
+      5000,
+      'the pause from the panel',
+    )
     expect(paused!.t, 'paused where it was, not rewound').toBeGreaterThan(3.5)
     // The table follows within a moment: the paused position, not a stale one.
     const shown = async () => ({ at: await positionCell(row), paused: (await row.textContent())?.includes('paused') })
@@ -80,10 +90,20 @@ describe('remote control from the admin players panel', () => {
     await screenshot(admin, 'admin-remote-control')
 
     await panel.getByRole('button', { name: /Pause/ }).click()
-    await until(() => media(viewer), (m) => !!m?.paused, 5000, 'the pause from the panel')
+    await until(
+      () => media(viewer),
+      (m) => !!m?.paused,
+      5000,
+      'the pause from the panel',
+    )
     await panel.getByLabel('Seek to (s)').fill('6')
     await panel.getByRole('button', { name: 'Seek' }).click()
-    const sought = await until(() => media(viewer), (m) => !!m && Math.abs(m.t - 6) < 0.5, 5000, 'the seek from the panel')
+    const sought = await until(
+      () => media(viewer),
+      (m) => !!m && Math.abs(m.t - 6) < 0.5,
+      5000,
+      'the seek from the panel',
+    )
     expect(sought!.paused).toBe(true)
     await panel.getByRole('button', { name: /Play/ }).click()
     await expectAdvancing(viewer, 6)
@@ -92,7 +112,12 @@ describe('remote control from the admin players panel', () => {
     await viewer.waitForURL(`**/videos/${ids[1]}`, { timeout: 10_000 })
     await expectAdvancing(viewer)
     // The same row (the socket outlives the switch) reports the new video and a position.
-    await until(() => row.textContent(), (t) => !!t?.includes(ids[1]), 10_000, 'the next video in the table')
+    await until(
+      () => row.textContent(),
+      (t) => !!t?.includes(ids[1]),
+      10_000,
+      'the next video in the table',
+    )
     expect(await positionCell(row)).not.toBeNull()
     const room = await db.room.findFirst({ where: { owner: { email: viewerEmail }, personal: true }, orderBy: { updatedAt: 'desc' } })
     expect(room?.currentIndex).toBe(1)

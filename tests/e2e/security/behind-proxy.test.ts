@@ -22,7 +22,10 @@ async function failSignIn(url: string, forwardedFor: string): Promise<void> {
     redirect: 'manual',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      cookie: csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '),
+      cookie: csrf.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; '),
       'x-forwarded-for': forwardedFor,
     },
     body: new URLSearchParams({ email: `nobody-${Date.now()}@proxy.test`, password: 'wrong-password', csrfToken, json: 'true' }),
@@ -35,7 +38,13 @@ const addressRows = (address: string) => db.signInThrottle.count({ where: { key:
 async function waitUp(url: string): Promise<void> {
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
-    if (await fetch(`${url}/api/v1/health`).then((r) => r.ok, () => false)) return
+    if (
+      await fetch(`${url}/api/v1/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return
     await new Promise((r) => setTimeout(r, 250))
   }
   throw new Error(`${url} did not come up`)
@@ -78,7 +87,10 @@ describe('behind a TLS proxy', () => {
       redirect: 'manual',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        cookie: csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '),
+        cookie: csrf.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; '),
         origin: PUBLIC_URL,
         'x-forwarded-proto': 'https',
       },
@@ -121,6 +133,14 @@ describe('behind a TLS proxy', () => {
       body: '{"name":"forged scheme"}',
     })
     expect(res.status).toBe(403)
-    expect((await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: base() }, body: '{"name":"real"}' })).status).toBe(201)
+    expect(
+      (
+        await fetch(`${base()}/api/v1/rooms`, {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/json', origin: base() },
+          body: '{"name":"real"}',
+        })
+      ).status,
+    ).toBe(201)
   })
 })

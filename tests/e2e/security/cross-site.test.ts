@@ -66,10 +66,28 @@ describe('cookie-authenticated changes from another site', () => {
     )
     await refused(await fetch(`${base()}/api/v1/videos/${videoId}`, { method: 'DELETE', headers: foreign }))
     // The same without Origin but with the browser's Sec-Fetch-Site, and with neither header.
-    await refused(await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: { cookie, 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' }, body: '{"name":"forged"}' }))
-    await refused(await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: { cookie, 'sec-fetch-site': 'same-site', 'content-type': 'application/json' }, body: '{"name":"forged"}' }))
+    await refused(
+      await fetch(`${base()}/api/v1/rooms`, {
+        method: 'POST',
+        headers: { cookie, 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
+        body: '{"name":"forged"}',
+      }),
+    )
+    await refused(
+      await fetch(`${base()}/api/v1/rooms`, {
+        method: 'POST',
+        headers: { cookie, 'sec-fetch-site': 'same-site', 'content-type': 'application/json' },
+        body: '{"name":"forged"}',
+      }),
+    )
     await refused(await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"name":"forged"}' }))
-    await refused(await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: { cookie, origin: 'null', 'content-type': 'application/json' }, body: '{"name":"forged"}' }))
+    await refused(
+      await fetch(`${base()}/api/v1/rooms`, {
+        method: 'POST',
+        headers: { cookie, origin: 'null', 'content-type': 'application/json' },
+        body: '{"name":"forged"}',
+      }),
+    )
 
     expect(await db.webhook.count({ where: { ownerId: userId } })).toBe(0)
     expect(await db.apiKey.count({ where: { userId } })).toBe(0)
@@ -86,24 +104,52 @@ describe('cookie-authenticated changes from another site', () => {
         headers: { ...foreign, 'tus-resumable': '1.0.0', 'upload-length': '4', 'upload-metadata': `filename ${btoa('a.mp4')}` },
       }),
     )
-    await refused(await fetch(`${base()}/api/v1/videos`, { method: 'POST', headers: { ...foreign, 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--' }))
-    await refused(await fetch(`${base()}/`, { method: 'POST', headers: { ...foreign, 'next-action': 'f'.repeat(42), 'content-type': 'text/plain' }, body: '[]' }))
+    await refused(
+      await fetch(`${base()}/api/v1/videos`, { method: 'POST', headers: { ...foreign, 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--' }),
+    )
+    await refused(
+      await fetch(`${base()}/`, { method: 'POST', headers: { ...foreign, 'next-action': 'f'.repeat(42), 'content-type': 'text/plain' }, body: '[]' }),
+    )
     // Without a cookie too: Next's own Origin check answered a foreign server action with a 500.
-    await refused(await fetch(`${base()}/`, { method: 'POST', headers: { origin: EVIL, 'next-action': 'f'.repeat(42), 'content-type': 'text/plain' }, body: '[]' }))
-    await refused(await fetch(`${base()}/api/auth/signout`, { method: 'POST', headers: { ...foreign, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrfToken=x' }))
+    await refused(
+      await fetch(`${base()}/`, { method: 'POST', headers: { origin: EVIL, 'next-action': 'f'.repeat(42), 'content-type': 'text/plain' }, body: '[]' }),
+    )
+    await refused(
+      await fetch(`${base()}/api/auth/signout`, {
+        method: 'POST',
+        headers: { ...foreign, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'csrfToken=x',
+      }),
+    )
     // The session still works.
     expect((await fetch(`${base()}/api/v1/users/me`, { headers: { cookie } })).status).toBe(200)
   })
 
   it('serves the same requests from our own pages and from API keys', async () => {
-    const own = await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: { cookie, origin: base(), 'content-type': 'application/json' }, body: '{"name":"own page"}' })
+    const own = await fetch(`${base()}/api/v1/rooms`, {
+      method: 'POST',
+      headers: { cookie, origin: base(), 'content-type': 'application/json' },
+      body: '{"name":"own page"}',
+    })
     expect(own.status).toBe(201)
-    const fetchMeta = await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: { cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' }, body: '{"name":"fetch metadata"}' })
+    const fetchMeta = await fetch(`${base()}/api/v1/rooms`, {
+      method: 'POST',
+      headers: { cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' },
+      body: '{"name":"fetch metadata"}',
+    })
     expect(fetchMeta.status).toBe(201)
-    const patched = await fetch(`${base()}/api/v1/videos/${videoId}`, { method: 'PATCH', headers: { cookie, origin: base(), 'content-type': 'application/json' }, body: '{"title":"Renamed here"}' })
+    const patched = await fetch(`${base()}/api/v1/videos/${videoId}`, {
+      method: 'PATCH',
+      headers: { cookie, origin: base(), 'content-type': 'application/json' },
+      body: '{"title":"Renamed here"}',
+    })
     expect(patched.status).toBe(200)
     const { auth } = await userWithKey()
-    const keyed = await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: { ...auth, cookie, origin: EVIL, 'content-type': 'application/json' }, body: '{"name":"by key"}' })
+    const keyed = await fetch(`${base()}/api/v1/rooms`, {
+      method: 'POST',
+      headers: { ...auth, cookie, origin: EVIL, 'content-type': 'application/json' },
+      body: '{"name":"by key"}',
+    })
     expect(keyed.status).toBe(201)
     // Reads are not changes: a foreign page may not read them (no CORS), and they are not refused.
     expect((await fetch(`${base()}/api/v1/users/me`, { headers: { cookie, origin: EVIL } })).status).toBe(200)

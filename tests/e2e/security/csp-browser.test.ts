@@ -40,7 +40,9 @@ describe('the pages under their CSP in Chromium', () => {
 
   beforeAll(async () => {
     const { auth } = await userWithKey()
-    const created = (await (await uploadMultipart(makeMp4('csp.mp4', { seconds: 6, seed: 77 }), { title: 'CSP check', visibility: 'public' }, auth)).json()) as { id: string }
+    const created = (await (
+      await uploadMultipart(makeMp4('csp.mp4', { seconds: 6, seed: 77 }), { title: 'CSP check', visibility: 'public' }, auth)
+    ).json()) as { id: string }
     videoId = created.id
     expect((await waitForStatus(videoId, auth, ['ready', 'failed'])).status).toBe('ready')
     browser = await launchBrowser()

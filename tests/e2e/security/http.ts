@@ -50,7 +50,11 @@ export function rawRequest(method: string, target: string, headers: Record<strin
       resolve({ status, headers: h, body: h['transfer-encoding'] === 'chunked' ? dechunk(raw) : raw })
     })
     const all = { host: `${hostname}:${port}`, connection: 'close', ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers }
-    socket.write(`${method} ${target} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`)
+    socket.write(
+      `${method} ${target} HTTP/1.1\r\n${Object.entries(all)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')}\r\n${body}`,
+    )
   })
 }
 

@@ -43,7 +43,10 @@ describe('malformed requests answer 4xx problem+json', () => {
     const anon = await fetch(`${base()}/api/v1/videos`, { headers: bad })
     expect(anon.status).toBe(200)
     await expectProblem(await fetch(`${base()}/api/v1/users/me`, { headers: bad }), 401)
-    await expectProblem(await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: { ...bad, 'content-type': 'application/json' }, body: '{"name":"x"}' }), 401)
+    await expectProblem(
+      await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: { ...bad, 'content-type': 'application/json' }, body: '{"name":"x"}' }),
+      401,
+    )
     await expectProblem(await fetch(`${base()}/api/v1/content/${HASH}/original`, { headers: bad }), 401)
     await expectProblem(await fetch(`${base()}/metrics`, { headers: bad }), 401)
     const tus = await fetch(`${base()}/api/v1/uploads`, { method: 'POST', headers: { ...bad, 'tus-resumable': '1.0.0', 'upload-length': '4' } })
@@ -136,11 +139,23 @@ describe('malformed requests answer 4xx problem+json', () => {
     const chunked = await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: json(user.auth), body: stream, duplex: 'half' } as RequestInit)
     await expectProblem(chunked, 413)
     // Just under the limit is an ordinary validation error.
-    await expectProblem(await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: json(user.auth), body: JSON.stringify({ name: 'z'.repeat(1000_000) }) }), 422)
+    await expectProblem(
+      await fetch(`${base()}/api/v1/rooms`, { method: 'POST', headers: json(user.auth), body: JSON.stringify({ name: 'z'.repeat(1000_000) }) }),
+      422,
+    )
   })
 
   it('answers 400 for undecodable paths and the request target *', async () => {
-    for (const target of ['/%zz', '/%', '/%ff', '/api/v1/videos/%zz', '/api/v1/videos/%E0%A4%A', `/api/v1/content/${HASH}/%ff`, '/videos/%', '/socket-less/%c0%af']) {
+    for (const target of [
+      '/%zz',
+      '/%',
+      '/%ff',
+      '/api/v1/videos/%zz',
+      '/api/v1/videos/%E0%A4%A',
+      `/api/v1/content/${HASH}/%ff`,
+      '/videos/%',
+      '/socket-less/%c0%af',
+    ]) {
       const res = await rawRequest('GET', target)
       expect(res.status, target).toBe(400)
       expect(res.headers['content-type']).toContain('application/problem+json')
@@ -159,7 +174,13 @@ describe('malformed requests answer 4xx problem+json', () => {
     const res = await fetch(`${base()}/api/auth/callback/credentials`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: csrf.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; '),
+      },
       body: new URLSearchParams({ email: `a${NUL}@x.test`, password: 'password-123', csrfToken, json: 'true' }),
     })
     expect(res.status).toBeLessThan(500)
@@ -168,7 +189,13 @@ describe('malformed requests answer 4xx problem+json', () => {
     const callback = await fetch(`${base()}/api/auth/signin/credentials`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: csrf.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; '),
+      },
       body: new URLSearchParams({ csrfToken, callbackUrl: `/${NUL}\r\nSet-Cookie: x=1` }),
     })
     expect(callback.status).toBeLessThan(500)

@@ -106,11 +106,9 @@ async function playWithHlsJs(page: Page, src: string): Promise<string[]> {
     hls.attachMedia(video)
     void video.play().catch(() => {})
   }, src)
-  await page.waitForFunction(
-    () => (document.getElementById('v') as HTMLVideoElement).currentTime > 1.5 || window.hlsErrors.length > 0,
-    undefined,
-    { timeout: 90_000 },
-  )
+  await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime > 1.5 || window.hlsErrors.length > 0, undefined, {
+    timeout: 90_000,
+  })
   return page.evaluate(() => window.hlsErrors)
 }
 

@@ -142,7 +142,10 @@ describe('third-party integration, following the OpenAPI document', () => {
     const video = await api.call<{ title: string; visibility: string; status: string }>('getVideo', { params: { id: videoId! } })
     expect(video.body).toMatchObject({ title: 'From a partner', visibility: 'PRIVATE', status: 'ready' })
 
-    const token = await api.call<{ urls: { hls: string | null; dash: string | null } }>('createPlaybackToken', { params: { id: videoId! }, body: { ttlSeconds: 600 } })
+    const token = await api.call<{ urls: { hls: string | null; dash: string | null } }>('createPlaybackToken', {
+      params: { id: videoId! },
+      body: { ttlSeconds: 600 },
+    })
     expect(token.status).toBe(201)
     expect(token.body.urls.hls).toBeTruthy()
     // The token URL alone opens the private stream.

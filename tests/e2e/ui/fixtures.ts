@@ -45,22 +45,48 @@ export interface ClipOptions {
 export function makeClip(out: string, o: ClipOptions = {}): string {
   const rate = 30
   execFileSync('ffmpeg', [
-    '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', `${o.pattern ?? 'testsrc2'}=size=${o.size ?? '640x360'}:rate=${rate}`,
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-t', String(o.seconds ?? 6),
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `${o.pattern ?? 'testsrc2'}=size=${o.size ?? '640x360'}:rate=${rate}`,
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    '-t',
+    String(o.seconds ?? 6),
     ...(o.grain ? ['-vf', 'noise=alls=25:allf=t'] : []),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(rate), '-keyint_min', String(rate), '-sc_threshold', '0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    String(rate),
+    '-keyint_min',
+    String(rate),
+    '-sc_threshold',
+    '0',
     ...(o.bitrate ? ['-b:v', o.bitrate, '-maxrate', o.bitrate, '-bufsize', o.bitrate] : []),
-    '-c:a', 'aac', '-b:a', '96k',
-    '-movflags', o.fragmented ? 'frag_keyframe+empty_moov+default_base_moof' : '+faststart',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '96k',
+    '-movflags',
+    o.fragmented ? 'frag_keyframe+empty_moov+default_base_moof' : '+faststart',
     out,
   ])
   return out
 }
 
 export async function sha256File(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex')
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex')
 }
 
 export function contentPath(dataDir: string, hash: string): string {
@@ -89,17 +115,47 @@ export async function packageHls(clip: string, dir: string, seconds: number, run
   execFileSync(
     'ffmpeg',
     [
-      '-v', 'error', '-y', '-i', clip,
-      '-filter_complex', split,
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      clip,
+      '-filter_complex',
+      split,
       ...rungs.flatMap((_, i) => ['-map', `[v${i}]`, '-map', '0:a']),
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-keyint_min', '30', '-sc_threshold', '0',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '30',
+      '-keyint_min',
+      '30',
+      '-sc_threshold',
+      '0',
       ...rungs.flatMap((r, i) => [`-b:v:${i}`, String(r.bitrate), `-maxrate:v:${i}`, String(r.bitrate), `-bufsize:v:${i}`, String(r.bitrate * 2)]),
-      '-c:a', 'aac', '-b:a', '64k',
-      '-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4', '-start_number', '1',
-      '-hls_fmp4_init_filename', hlsName(INIT_TEMPLATE),
-      '-var_stream_map', rungs.map((_, i) => `v:${i},a:${i}`).join(' '),
-      '-master_pl_name', HLS_MASTER,
-      '-hls_segment_filename', hlsName(SEGMENT_TEMPLATE),
+      '-c:a',
+      'aac',
+      '-b:a',
+      '64k',
+      '-f',
+      'hls',
+      '-hls_time',
+      '2',
+      '-hls_playlist_type',
+      'vod',
+      '-hls_segment_type',
+      'fmp4',
+      '-start_number',
+      '1',
+      '-hls_fmp4_init_filename',
+      hlsName(INIT_TEMPLATE),
+      '-var_stream_map',
+      rungs.map((_, i) => `v:${i},a:${i}`).join(' '),
+      '-master_pl_name',
+      HLS_MASTER,
+      '-hls_segment_filename',
+      hlsName(SEGMENT_TEMPLATE),
       mediaPlaylist(0).replace('0', '%v'),
     ],
     { cwd: dir },
@@ -108,12 +164,26 @@ export async function packageHls(clip: string, dir: string, seconds: number, run
   for (let id = 0; id < rungs.length; id++) {
     const file = path.join(dir, mediaPlaylist(id))
     const playlist = await readFile(file, 'utf8')
-    await writeFile(file, playlist.replace(/^(?!#)(\S+)$/gm, (line) => `${streamDir(id)}/${line}`))
+    await writeFile(
+      file,
+      playlist.replace(/^(?!#)(\S+)$/gm, (line) => `${streamDir(id)}/${line}`),
+    )
   }
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', '1', '-i', clip, '-frames:v', '1', '-vf', 'scale=640:-2', path.join(dir, POSTER)])
   const cols = 5
   const tiles = Math.max(1, Math.ceil(seconds))
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', clip, '-vf', `fps=1,scale=160:90,tile=${cols}x${Math.ceil(tiles / cols)}`, '-frames:v', '1', path.join(dir, STORYBOARD_IMAGE)])
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    clip,
+    '-vf',
+    `fps=1,scale=160:90,tile=${cols}x${Math.ceil(tiles / cols)}`,
+    '-frames:v',
+    '1',
+    path.join(dir, STORYBOARD_IMAGE),
+  ])
   const ts = (s: number) => `${new Date(s * 1000).toISOString().slice(11, 23)}`
   const image = path.posix.basename(STORYBOARD_IMAGE)
   let vtt = 'WEBVTT\n\n'
@@ -155,7 +225,16 @@ export async function seedContent(db: Db, o: ContentOptions): Promise<string> {
       width: o.width ?? 640,
       height: o.height ?? 360,
       storedAt: o.state === 'STORED' ? new Date() : null,
-      renditions: { create: rungs.map((r) => ({ name: r.name, kind: 'video', width: Math.round((r.height * 16) / 9), height: r.height, bitrate: r.bitrate, codecs: 'avc1.42c01e,mp4a.40.2' })) },
+      renditions: {
+        create: rungs.map((r) => ({
+          name: r.name,
+          kind: 'video',
+          width: Math.round((r.height * 16) / 9),
+          height: r.height,
+          bitrate: r.bitrate,
+          codecs: 'avc1.42c01e,mp4a.40.2',
+        })),
+      },
     },
   })
   return hash

@@ -32,8 +32,18 @@ export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, t
 
 /** Waits until the modal's media element plays past `seconds`, then checks it keeps advancing. */
 export async function expectAdvancing(page: Page, from = 0.3, timeoutMs = 15_000): Promise<MediaState> {
-  const a = await until(() => media(page), (m) => !!m && m.t > from && !m.paused, timeoutMs, `playback past ${from}s`)
-  const b = await until(() => media(page), (m) => !!m && m.t > a!.t + 0.3, 5000, 'currentTime to advance')
+  const a = await until(
+    () => media(page),
+    (m) => !!m && m.t > from && !m.paused,
+    timeoutMs,
+    `playback past ${from}s`,
+  )
+  const b = await until(
+    () => media(page),
+    (m) => !!m && m.t > a!.t + 0.3,
+    5000,
+    'currentTime to advance',
+  )
   return b!
 }
 

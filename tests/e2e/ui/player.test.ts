@@ -124,21 +124,36 @@ describe('gallery and modal player (seeded states)', () => {
     const listed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/videos' && new URL(r.url()).searchParams.has('cursor'))
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
     expect((await listed).status()).toBe(200)
-    await until(() => cards.count(), (n) => n > 24, 10_000, 'the next page')
+    await until(
+      () => cards.count(),
+      (n) => n > 24,
+      10_000,
+      'the next page',
+    )
   })
 
   it('searches on the server and sorts by views', async () => {
     await page.goto(base)
     await page.getByLabel('Search videos').fill(`sourdough in 90 seconds ${run}`)
     await page.waitForURL((u) => u.searchParams.get('q') !== null)
-    await until(() => page.locator('[data-testid="gallery"] [data-video-id]').count(), (n) => n === 1, 10_000, 'one result')
+    await until(
+      () => page.locator('[data-testid="gallery"] [data-video-id]').count(),
+      (n) => n === 1,
+      10_000,
+      'one result',
+    )
     await expect(page.locator('[data-testid="gallery"] h3').first().textContent()).resolves.toContain('sourdough')
     await page.getByLabel('Search videos').fill(`no such video ${run}`)
     await page.getByTestId('gallery-empty').waitFor()
     await page.goto(base)
     await page.getByRole('button', { name: 'Most viewed' }).click()
     await page.waitForURL(/sort=views/)
-    await until(() => page.locator('[data-testid="gallery"] [data-video-id]').first().getAttribute('data-video-id'), (id) => id === ids.popular, 10_000, 'most viewed first')
+    await until(
+      () => page.locator('[data-testid="gallery"] [data-video-id]').first().getAttribute('data-video-id'),
+      (id) => id === ids.popular,
+      10_000,
+      'most viewed first',
+    )
   })
 
   it('plays a packaged video over HLS: quality menu, storyboard, deep link, Esc', async () => {
@@ -147,7 +162,12 @@ describe('gallery and modal player (seeded states)', () => {
     await page.waitForURL(`**/videos/${ids.ready}`)
     await page.getByTestId('video-modal').waitFor()
     await expectAdvancing(page)
-    await until(() => playerStats(page), (s) => s?.source === 'abr', 5000, 'ABR source')
+    await until(
+      () => playerStats(page),
+      (s) => s?.source === 'abr',
+      5000,
+      'ABR source',
+    )
 
     // Quality: Auto plus both rungs; choosing 180p makes VHS switch rendition.
     await wakeControls(page)
@@ -155,14 +175,24 @@ describe('gallery and modal player (seeded states)', () => {
     const items = page.getByRole('menuitemradio')
     await expect(items.allTextContents()).resolves.toEqual([expect.stringContaining('Auto'), expect.stringContaining('360p'), expect.stringContaining('180p')])
     await items.filter({ hasText: '180p' }).click()
-    await until(() => playerStats(page), (s) => s?.selectedQuality === 180, 10_000, 'VHS to select the 180p playlist')
+    await until(
+      () => playerStats(page),
+      (s) => s?.selectedQuality === 180,
+      10_000,
+      'VHS to select the 180p playlist',
+    )
     // Play from near the start again so the new rendition is what decodes (also when the clip ran out meanwhile).
     await page.evaluate(() => {
       const v = document.querySelector<HTMLVideoElement>('[data-testid="video-modal"] video')!
       v.currentTime = 1
       void v.play()
     })
-    await until(() => media(page), (m) => m?.height === 180, 20_000, 'the 180p rendition')
+    await until(
+      () => media(page),
+      (m) => m?.height === 180,
+      20_000,
+      'the 180p rendition',
+    )
     await expect(page.getByRole('button', { name: /^Quality/ }).textContent()).resolves.toContain('180p')
 
     // Storyboard preview while hovering the progress bar.
@@ -178,9 +208,19 @@ describe('gallery and modal player (seeded states)', () => {
     // Keyboard: arrows seek, m mutes (and the volume is remembered).
     const before = (await media(page))!.t
     await page.keyboard.press('ArrowLeft')
-    await until(() => media(page), (m) => !!m && m.t < before, 3000, 'seek back with ArrowLeft')
+    await until(
+      () => media(page),
+      (m) => !!m && m.t < before,
+      3000,
+      'seek back with ArrowLeft',
+    )
     await page.keyboard.press('m')
-    await until(() => page.evaluate(() => localStorage.getItem('reelhouse:volume')), (v) => !!v?.includes('"muted":true'), 3000, 'the mute to be remembered')
+    await until(
+      () => page.evaluate(() => localStorage.getItem('reelhouse:volume')),
+      (v) => !!v?.includes('"muted":true'),
+      3000,
+      'the mute to be remembered',
+    )
     await page.keyboard.press('m')
 
     // Deep link: the same URL reloads into the modal over the gallery.
@@ -220,7 +260,12 @@ describe('gallery and modal player (seeded states)', () => {
     await page.locator(`[data-video-id="${ids.processing}"]`).click()
     await page.getByTestId('processing-overlay').waitFor()
     await expectAdvancing(page)
-    await until(() => playerStats(page), (s) => s?.source === 'direct', 5000, 'direct source')
+    await until(
+      () => playerStats(page),
+      (s) => s?.source === 'direct',
+      5000,
+      'direct source',
+    )
     const m = (await media(page))!
     expect(m.height).toBe(480)
     const mid = m.duration / 2
@@ -228,7 +273,12 @@ describe('gallery and modal player (seeded states)', () => {
       const v = document.querySelector<HTMLVideoElement>('[data-testid="video-modal"] video')!
       v.currentTime = t
     }, mid)
-    await until(() => media(page), (s) => !!s && s.t > mid + 0.3 && s.t < mid + 3 && !s.paused, 8000, 'playback to resume near the seek target')
+    await until(
+      () => media(page),
+      (s) => !!s && s.t > mid + 0.3 && s.t < mid + 3 && !s.paused,
+      8000,
+      'playback to resume near the seek target',
+    )
     await page.keyboard.press('Escape')
     await page.waitForURL(`${base}/`)
   })
@@ -236,10 +286,17 @@ describe('gallery and modal player (seeded states)', () => {
   it('streams a large fragmented MP4 through VideoStreamManager, and falls back to direct without MediaSource', async () => {
     await page.goto(`${base}/videos/${ids.large}`)
     await page.getByTestId('video-modal').waitFor()
-    await until(() => playerStats(page), (s) => s?.source === 'chunked', 10_000, 'chunked source')
+    await until(
+      () => playerStats(page),
+      (s) => s?.source === 'chunked',
+      10_000,
+      'chunked source',
+    )
     await expectAdvancing(page)
     const chunks = await page.evaluate(() => {
-      const r = (window as unknown as { __reelhouse: { chunkManager: { getStats(): { completedRequests: number; peakConcurrency: number; bytesLoaded: number } } } }).__reelhouse
+      const r = (
+        window as unknown as { __reelhouse: { chunkManager: { getStats(): { completedRequests: number; peakConcurrency: number; bytesLoaded: number } } } }
+      ).__reelhouse
       return r.chunkManager.getStats()
     })
     expect(chunks.completedRequests).toBeGreaterThan(2)
@@ -249,7 +306,12 @@ describe('gallery and modal player (seeded states)', () => {
       const v = document.querySelector<HTMLVideoElement>('[data-testid="video-modal"] video')!
       v.currentTime = 17
     })
-    await until(() => media(page), (s) => !!s && s.t > 17.3 && s.t < 21 && !s.paused, 10_000, 'playback after a seek beyond the buffer')
+    await until(
+      () => media(page),
+      (s) => !!s && s.t > 17.3 && s.t < 21 && !s.paused,
+      10_000,
+      'playback after a seek beyond the buffer',
+    )
     const vsm = await page.evaluate(() => {
       const r = (window as unknown as { __reelhouse: { videoStreamManager: { getStats(): { seeks: number; state: string } } } }).__reelhouse
       return r.videoStreamManager.getStats()
@@ -266,7 +328,12 @@ describe('gallery and modal player (seeded states)', () => {
     const p2 = await signIn(noMse)
     await p2.goto(`${base}/videos/${ids.large}`)
     await p2.getByTestId('video-modal').waitFor()
-    await until(() => playerStats(p2), (s) => s?.source === 'direct', 10_000, 'direct fallback')
+    await until(
+      () => playerStats(p2),
+      (s) => s?.source === 'direct',
+      10_000,
+      'direct fallback',
+    )
     await expectAdvancing(p2)
     await noMse.close()
   })
@@ -293,9 +360,19 @@ describe('gallery and modal player (seeded states)', () => {
       expect(res.status, res.text).toBe(200)
     }
     await command({ type: 'pause' })
-    await until(() => media(page), (m) => !!m?.paused, 5000, 'the remote pause')
+    await until(
+      () => media(page),
+      (m) => !!m?.paused,
+      5000,
+      'the remote pause',
+    )
     await command({ type: 'seek', positionMs: 9000 })
-    await until(() => media(page), (m) => !!m && Math.abs(m.t - 9) < 0.5, 5000, 'the remote seek')
+    await until(
+      () => media(page),
+      (m) => !!m && Math.abs(m.t - 9) < 0.5,
+      5000,
+      'the remote seek',
+    )
     await command({ type: 'play' })
     await expectAdvancing(page, 9)
     await page.keyboard.press('Escape')

@@ -61,7 +61,12 @@ describe('upload to playback', () => {
     await page.evaluate((t) => {
       document.querySelector<HTMLVideoElement>('[data-testid="video-modal"] video')!.currentTime = t
     }, mid)
-    await until(() => media(page), (s) => !!s && s.t > mid + 0.3 && s.t < mid + 3 && !s.paused, 10_000, 'playback near the seek target')
+    await until(
+      () => media(page),
+      (s) => !!s && s.t > mid + 0.3 && s.t < mid + 3 && !s.paused,
+      10_000,
+      'playback near the seek target',
+    )
 
     // The worker packages it; the player moves to ABR on its own.
     const final = await until(
@@ -72,7 +77,12 @@ describe('upload to playback', () => {
     )
     expect(final, `transcode ended ${final.status}: ${final.error ?? ''}`).toMatchObject({ status: 'ready' })
     // The original may have played to its end meanwhile; the quality step below plays from 1 s again.
-    await until(() => playerStats(page), (s) => s?.source === 'abr', 15_000, 'the switch to ABR')
+    await until(
+      () => playerStats(page),
+      (s) => s?.source === 'abr',
+      15_000,
+      'the switch to ABR',
+    )
     await wakeControls(page)
     await page.getByRole('button', { name: /^Quality/ }).click()
     const rungs = page.getByRole('menuitemradio').filter({ hasText: /\d+p/ })
@@ -80,13 +90,23 @@ describe('upload to playback', () => {
     expect(labels.length).toBeGreaterThanOrEqual(2)
     const lowest = labels.at(-1)!.match(/(\d+)p/)![1]
     await rungs.last().click()
-    await until(() => playerStats(page), (s) => s?.selectedQuality === Number(lowest), 10_000, `VHS to select ${lowest}p`)
+    await until(
+      () => playerStats(page),
+      (s) => s?.selectedQuality === Number(lowest),
+      10_000,
+      `VHS to select ${lowest}p`,
+    )
     await page.evaluate(() => {
       const v = document.querySelector<HTMLVideoElement>('[data-testid="video-modal"] video')!
       v.currentTime = 1
       void v.play()
     })
-    await until(() => media(page), (s) => s?.height === Number(lowest), 20_000, `the ${lowest}p rendition`)
+    await until(
+      () => media(page),
+      (s) => s?.height === Number(lowest),
+      20_000,
+      `the ${lowest}p rendition`,
+    )
     await expectAdvancing(page, 1)
 
     await page.reload()

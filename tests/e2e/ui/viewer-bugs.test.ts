@@ -65,12 +65,21 @@ describe('viewer bugs of issue 13', () => {
       ],
     })
     hdId = await seedVideo(dbh.db, { hash: hd, title: `Full HD test card ${run}`, ownerEmail: inject('adminEmail') })
-    const small = await seedContent(dbh.db, { clip: makeClip(path.join(tmp.dir, 'small.mp4'), { seconds: 8, pattern: 'smptebars' }), dataDir, state: 'STORED', seconds: 8 })
+    const small = await seedContent(dbh.db, {
+      clip: makeClip(path.join(tmp.dir, 'small.mp4'), { seconds: 8, pattern: 'smptebars' }),
+      dataDir,
+      state: 'STORED',
+      seconds: 8,
+    })
     smallId = await seedVideo(dbh.db, { hash: small, title: `Phone layout clip ${run}`, ownerEmail: inject('adminEmail') })
     // Real data is wider than fixtures: a long email, endpoint URL, key name and unbroken titles.
     const wide = await createUser({ email: `someone-with-a-long-address-${run}@example.test`, password: 'password-123', name: 'A fairly long display name' })
-    await dbh.db.webhook.create({ data: { ownerId: wide.id, url: `https://receiver.example.com/hooks/reelhouse/${'x'.repeat(60)}`, secret: 'whsec_x', events: ['video.ready'] } })
-    await dbh.db.apiKey.create({ data: { userId: wide.id, name: 'a key with a rather long name for testing', prefix: 'rh_wide', hash: `wide-${run}`, scopes: ['read'] } })
+    await dbh.db.webhook.create({
+      data: { ownerId: wide.id, url: `https://receiver.example.com/hooks/reelhouse/${'x'.repeat(60)}`, secret: 'whsec_x', events: ['video.ready'] },
+    })
+    await dbh.db.apiKey.create({
+      data: { userId: wide.id, name: 'a key with a rather long name for testing', prefix: 'rh_wide', hash: `wide-${run}`, scopes: ['read'] },
+    })
     for (let i = 0; i < 3; i++) await seedVideo(dbh.db, { hash: small, title: `Averyveryverylongtitlewithoutanyspaces${i}${run}`, ownerEmail: wide.email })
     browser = await launchBrowser()
   })
@@ -87,9 +96,16 @@ describe('viewer bugs of issue 13', () => {
     await page.goto(`${base}/videos/${hdId}`)
     await page.getByTestId('video-modal').waitFor()
     await expectAdvancing(page)
-    const reached = await until(() => media(page), (m) => (m?.height ?? 0) >= 720, 30_000, 'a rendition of at least 720p')
+    const reached = await until(
+      () => media(page),
+      (m) => (m?.height ?? 0) >= 720,
+      30_000,
+      'a rendition of at least 720p',
+    )
     expect(reached!.height).toBeGreaterThanOrEqual(720)
-    console.log(`Auto reached ${reached!.height}p at ${reached!.t.toFixed(1)} s of media; quality levels: ${JSON.stringify((await playerStats(page))?.qualityLevels)}`)
+    console.log(
+      `Auto reached ${reached!.height}p at ${reached!.t.toFixed(1)} s of media; quality levels: ${JSON.stringify((await playerStats(page))?.qualityLevels)}`,
+    )
     await screenshot(page, 'player-1280-auto')
     await context.close()
 
@@ -114,7 +130,12 @@ describe('viewer bugs of issue 13', () => {
     expect(box.x).toBeGreaterThan(40)
     await page.mouse.click(box.x / 2, box.y + box.height / 2)
     await page.waitForURL(`${base}/`)
-    await until(() => page.getByTestId('video-modal').count(), (n) => n === 0, 5000, 'the modal to close')
+    await until(
+      () => page.getByTestId('video-modal').count(),
+      (n) => n === 0,
+      5000,
+      'the modal to close',
+    )
     await context.close()
   })
 
@@ -195,7 +216,10 @@ describe('viewer bugs of issue 13', () => {
         if (/watch the original/i.test(text)) seen.add('watch the original')
         if ((await item.getByRole('link', { name: 'Open video' }).count()) > 0) seen.add('Open video')
         const phase = await item.getAttribute('data-phase')
-        const status = await item.getByTestId('processing').getAttribute('data-status', { timeout: 100 }).catch(() => null)
+        const status = await item
+          .getByTestId('processing')
+          .getAttribute('data-status', { timeout: 100 })
+          .catch(() => null)
         return phase === 'error' || status === 'failed' ? { phase, status } : null
       },
       (s) => s !== null,
@@ -206,9 +230,15 @@ describe('viewer bugs of issue 13', () => {
     await screenshot(page, 'upload-bad-file')
     console.log(`the bad file ended as ${JSON.stringify(settled)}`)
     await item.getByRole('button', { name: 'Remove' }).click()
-    await until(() => page.getByTestId('upload-item').count(), (n) => n === 0, 5000, 'the item to leave the list')
+    await until(
+      () => page.getByTestId('upload-item').count(),
+      (n) => n === 0,
+      5000,
+      'the item to leave the list',
+    )
     // A failed video is not left behind in My videos either.
-    const mine = () => page.request.get(`${base}/api/v1/videos?mine=1&q=${encodeURIComponent(`notes ${run}`)}`).then((r) => r.json() as Promise<{ items: unknown[] }>)
+    const mine = () =>
+      page.request.get(`${base}/api/v1/videos?mine=1&q=${encodeURIComponent(`notes ${run}`)}`).then((r) => r.json() as Promise<{ items: unknown[] }>)
     await until(mine, (m) => m.items.length === 0, 10_000, 'the failed video to be deleted')
     await context.close()
   })

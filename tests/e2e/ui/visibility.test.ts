@@ -79,7 +79,12 @@ describe('unfinished uploads are not public', () => {
     const cards = async (page: import('playwright-core').Page) => {
       await page.goto(`${base}/?q=${tag}`)
       const grid = page.locator('[data-testid="gallery"] [data-video-id]')
-      await until(() => grid.count(), (n) => n > 0, 15_000, 'the gallery cards')
+      await until(
+        () => grid.count(),
+        (n) => n > 0,
+        15_000,
+        'the gallery cards',
+      )
       return (await grid.evaluateAll((els) => els.map((e) => e.getAttribute('data-video-id')!))).sort()
     }
     const anonymous = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()

@@ -10,7 +10,11 @@ import { tempDir } from '@/lib/content/store'
 import { db, disconnectDb } from '@/lib/db'
 import { ingestUpload } from '@/lib/videos/ingest'
 
-const exists = (p: string) => stat(p).then(() => true, () => false)
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  )
 const randomHash = () => randomBytes(32).toString('hex')
 const twoHoursAgo = () => new Date(Date.now() - 2 * LEFTOVER_MIN_AGE_MS)
 const age = (p: string) => utimes(p, twoHoursAgo(), twoHoursAgo())

@@ -44,7 +44,7 @@ describe.skipIf(!asRoot)('embedded PostgreSQL started by root [skipped unless ro
     expect(await uidOf(server.pid)).toBe(postgresUid())
     const exe = execFileSync('readlink', [`/proc/${server.pid}/exe`], { encoding: 'utf8' }).trim()
     expect(exe.startsWith(`${home}/`)).toBe(true)
-    await query(first.url, 'CREATE TABLE kept (note text); INSERT INTO kept VALUES (\'survives a restart\')')
+    await query(first.url, "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('survives a restart')")
     await first.stop()
     expect(await runningPostmaster(path.join(home, 'pg'))).toBeNull()
 

@@ -38,7 +38,9 @@ describe('/metrics', () => {
   it('serves the Prometheus text format with requests, bytes, sessions, queue, encode speed and sockets', async () => {
     const hash = createHash('sha256').update(randomBytes(8)).digest('hex')
     await db.content.create({ data: { hash, size: 1n, mime: 'video/mp4' } })
-    await db.transcodeSession.create({ data: { contentHash: hash, state: 'RUNNING', encodeSpeed: 3.5, leaseOwner: 'x', leaseExpiresAt: new Date(Date.now() + 60_000) } })
+    await db.transcodeSession.create({
+      data: { contentHash: hash, state: 'RUNNING', encodeSpeed: 3.5, leaseOwner: 'x', leaseExpiresAt: new Date(Date.now() + 60_000) },
+    })
     await db.transcodeSession.create({ data: { contentHash: hash, state: 'QUEUED', runAt: new Date(Date.now() + 60_000) } })
     await fetch(`${url}/api/v1/videos`)
     await fetch(`${url}/missing`)

@@ -121,7 +121,17 @@ describe('runTranscode', () => {
     await writeFile(path.join(out, 'meta.json'), '{}')
 
     await runTranscode({ inputPath: clip, outDir: out, probe: facts, config })
-    expect((await readdir(out)).sort()).toEqual(['logs', 'manifest.mpd', 'master.m3u8', 'media_0.m3u8', 'media_1.m3u8', 'media_2.m3u8', 'meta.json', 'original', 'streams'])
+    expect((await readdir(out)).sort()).toEqual([
+      'logs',
+      'manifest.mpd',
+      'master.m3u8',
+      'media_0.m3u8',
+      'media_1.m3u8',
+      'media_2.m3u8',
+      'meta.json',
+      'original',
+      'streams',
+    ])
     expect((await readdir(path.join(out, 'streams'))).sort()).toEqual(['0', '1', '2'])
     expect(await readFile(path.join(out, 'original'), 'utf8')).toBe('the upload')
     const renditions = await validateOutput({ outDir: out, probe: facts, segmentDuration: config.segmentDuration })

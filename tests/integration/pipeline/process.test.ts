@@ -38,7 +38,15 @@ async function expectPlayable(out: string, durationMs: number) {
 }
 
 function expectCommonLayout(out: string, result: ProcessResult) {
-  for (const f of ['manifest.mpd', 'master.m3u8', 'logs/ffmpeg.log', 'thumbs/poster.jpg', 'thumbs/thumb-01.jpg', 'thumbs/storyboard.jpg', 'thumbs/storyboard.vtt'])
+  for (const f of [
+    'manifest.mpd',
+    'master.m3u8',
+    'logs/ffmpeg.log',
+    'thumbs/poster.jpg',
+    'thumbs/thumb-01.jpg',
+    'thumbs/storyboard.jpg',
+    'thumbs/storyboard.vtt',
+  ])
     expect(existsSync(path.join(out, f)), f).toBe(true)
   expect(existsSync(path.join(out, '.partial')), 'work directory removed').toBe(false)
   for (const r of result.renditions) {
@@ -48,7 +56,7 @@ function expectCommonLayout(out: string, result: ProcessResult) {
     if (r.kind === 'video') {
       expect(r.height).toBeLessThanOrEqual(result.facts.height)
       expect(r.width).toBeLessThanOrEqual(result.facts.width)
-      expect(r.width % 2 + (r.height % 2)).toBe(0)
+      expect((r.width % 2) + (r.height % 2)).toBe(0)
       expect(r.codecs).toMatch(/^avc1\./)
     }
   }

@@ -112,12 +112,8 @@ describe('rooms', () => {
     const room = await createRoom(other, { name: 'Private' })
     const privateOfOwner = await createVideo(owner.userId, 'PRIVATE')
     const unlisted = await createVideo(owner.userId, 'UNLISTED')
-    expect(
-      await code(applyCommand(other, room.id, { type: 'playlist.load', roomId: room.id, videoIds: [privateOfOwner.id] })),
-    ).toBe('NOT_FOUND')
-    expect(await code(applyCommand(other, room.id, { type: 'playlist.load', roomId: room.id, videoIds: ['nope'] }))).toBe(
-      'NOT_FOUND',
-    )
+    expect(await code(applyCommand(other, room.id, { type: 'playlist.load', roomId: room.id, videoIds: [privateOfOwner.id] }))).toBe('NOT_FOUND')
+    expect(await code(applyCommand(other, room.id, { type: 'playlist.load', roomId: room.id, videoIds: ['nope'] }))).toBe('NOT_FOUND')
     const ok = await applyCommand(other, room.id, { type: 'playlist.load', roomId: room.id, videoIds: [unlisted.id] })
     expect(ok.state.videoIds).toEqual([unlisted.id])
     // Admins may load anything.
@@ -128,9 +124,7 @@ describe('rooms', () => {
 
   it('assigns 20 concurrent commands 20 distinct consecutive seqs, none lost', async () => {
     const room = await createRoom(owner, { name: 'Race' })
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => applyCommand(owner, room.id, { type: 'seek', roomId: room.id, positionMs: i })),
-    )
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => applyCommand(owner, room.id, { type: 'seek', roomId: room.id, positionMs: i })))
     expect(results.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
     const final = await getRoom(owner, room.id)
     expect(final.seq).toBe(20)
@@ -179,9 +173,7 @@ describe('playlists', () => {
     expect(loaded.state.videoIds).toEqual([pub.id, priv.id])
     expect(loaded.command).toEqual({ type: 'playlist.load', roomId: room.id, playlistId: p.id })
     const otherRoom = await createRoom(other, { name: 'Theirs' })
-    expect(
-      await code(applyCommand(other, otherRoom.id, { type: 'playlist.load', roomId: otherRoom.id, playlistId: p.id })),
-    ).toBe('NOT_FOUND')
+    expect(await code(applyCommand(other, otherRoom.id, { type: 'playlist.load', roomId: otherRoom.id, playlistId: p.id }))).toBe('NOT_FOUND')
 
     // A video made private by its owner drops out of others' view (here: the admin still sees it).
     await db.video.update({ where: { id: pub.id }, data: { visibility: 'PRIVATE' } })
@@ -194,9 +186,7 @@ describe('playlists', () => {
   it('survives concurrent replacements of the same playlist', async () => {
     const vids = [await createVideo(owner.userId), await createVideo(owner.userId)]
     const p = await createPlaylist(owner, { name: 'Busy' })
-    await Promise.all(
-      Array.from({ length: 8 }, (_, i) => updatePlaylist(owner, p.id, { videoIds: i % 2 ? [vids[0].id, vids[1].id] : [vids[1].id] })),
-    )
+    await Promise.all(Array.from({ length: 8 }, (_, i) => updatePlaylist(owner, p.id, { videoIds: i % 2 ? [vids[0].id, vids[1].id] : [vids[1].id] })))
     const items = (await getPlaylist(owner, p.id)).items
     expect([1, 2]).toContain(items.length)
     expect(items.map((i) => i.position)).toEqual(items.map((_, i) => i))

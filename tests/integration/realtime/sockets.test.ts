@@ -159,7 +159,12 @@ describe('realtime server', () => {
 
     // A presence report for a room the socket did not join is refused.
     const bad = await a.socket.emitWithAck('presence', {
-      roomId: 'elsewhere', videoId: null, positionMs: 0, bufferedAheadMs: 0, source: 'abr', playing: false,
+      roomId: 'elsewhere',
+      videoId: null,
+      positionMs: 0,
+      bufferedAheadMs: 0,
+      source: 'abr',
+      playing: false,
     })
     expect(bad).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
 

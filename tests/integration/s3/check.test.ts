@@ -18,7 +18,9 @@ describe('S3 start-up check', () => {
 
   it('names wrong credentials', async () => {
     const err = (await checkS3Store({ ...s3, secretAccessKey: 'wrong-secret' }).catch((e: Error) => e)) as Error
-    expect(err.message).toMatch(new RegExp(`^S3 bucket "${s3.bucket}" at ${s3.endpoint} is not reachable: access denied .*check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY$`))
+    expect(err.message).toMatch(
+      new RegExp(`^S3 bucket "${s3.bucket}" at ${s3.endpoint} is not reachable: access denied .*check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY$`),
+    )
     expect(err.message).not.toContain('\n')
   })
 

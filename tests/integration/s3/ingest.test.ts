@@ -11,7 +11,11 @@ import { s3ContentStore } from '@/lib/content/store/s3'
 import { db, disconnectDb } from '@/lib/db'
 import { ingestUpload } from '@/lib/videos/ingest'
 
-const exists = (p: string) => stat(p).then(() => true, () => false)
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  )
 // Looks at the bucket directly, not through the code under test's store.
 const bucket = () => s3ContentStore(inject('s3'))
 

@@ -169,7 +169,9 @@ describe('s3 content store only', () => {
     await prefixed.put(hash, 'original', Readable.from(['x']))
     expect(await prefixed.has(hash)).toBe(true)
     expect(await store.has(hash)).toBe(false)
-    expect(new URL((await prefixed.presignedGetUrl(hash, 'original', { expiresInSeconds: 60 }))!).pathname).toBe(`/${settings.bucket}/tenant-a/${hash}/original`)
+    expect(new URL((await prefixed.presignedGetUrl(hash, 'original', { expiresInSeconds: 60 }))!).pathname).toBe(
+      `/${settings.bucket}/tenant-a/${hash}/original`,
+    )
     await prefixed.remove(hash)
   })
 })

@@ -212,7 +212,10 @@ describe('webhook deliveries', () => {
     // a: session.failed + video.failed; b is subscribed to video.ready only.
     expect(await enqueueSessionOutcome(session.id)).toBe(2)
     await deliverDueWebhooks({ ...FAST, concurrency: 10 })
-    const types = received.map((r) => JSON.parse(r.body)).map((e) => `${e.type}`).sort()
+    const types = received
+      .map((r) => JSON.parse(r.body))
+      .map((e) => `${e.type}`)
+      .sort()
     expect(types).toEqual(['session.failed', 'video.failed'])
     const failed = received.map((r) => JSON.parse(r.body)).find((e) => e.type === 'session.failed')
     expect(failed.data).toMatchObject({ session: { id: session.id, error: 'boom' }, contentHash: hash, videoIds: [va.id] })

@@ -124,7 +124,8 @@ describe('webhook egress, default policy', () => {
       await redeliver(actor, hook.id, first.id)
     }
     await deliverDueWebhooks(FAST)
-    const seen = async (id: string) => (await listDeliveries(actor, id, { limit: 10 })).items.map((d) => [d.status, d.errorClass, d.error?.replace(/\d+/g, 'N')])
+    const seen = async (id: string) =>
+      (await listDeliveries(actor, id, { limit: 10 })).items.map((d) => [d.status, d.errorClass, d.error?.replace(/\d+/g, 'N')])
     const openRows = await seen(open.id)
     expect(openRows).toHaveLength(2)
     expect(openRows.every(([status, cls]) => status === 'FAILED' && cls === 'refused')).toBe(true)

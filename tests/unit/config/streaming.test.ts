@@ -55,12 +55,28 @@ describe('parseStreamingConfig', () => {
     ['a typo in a key', (s: Record<string, unknown>) => (s.segment_duratoin = 4), /streaming: Unrecognized key.*segment_duratoin/],
     ['no profiles', (s: Record<string, unknown>) => (s.profiles = []), /streaming\.profiles: /],
     ['a negative height', (s: Record<string, unknown>) => ((s.profiles as { height: number }[])[1].height = -720), /streaming\.profiles\.1\.height: /],
-    ['a duplicate name', (s: Record<string, unknown>) => ((s.profiles as { name: string }[])[1].name = '1080p'), /profiles\.1\.name: duplicate profile name "1080p"/],
-    ['a start-up segment longer than a segment', (s: Record<string, unknown>) => (s.startup_segments = [1, 6]), /startup_segments\.1: must not exceed segment_duration/],
+    [
+      'a duplicate name',
+      (s: Record<string, unknown>) => ((s.profiles as { name: string }[])[1].name = '1080p'),
+      /profiles\.1\.name: duplicate profile name "1080p"/,
+    ],
+    [
+      'a start-up segment longer than a segment',
+      (s: Record<string, unknown>) => (s.startup_segments = [1, 6]),
+      /startup_segments\.1: must not exceed segment_duration/,
+    ],
     ['an unknown preset', (s: Record<string, unknown>) => ((s.encoder as { preset: string }).preset = 'turbo'), /encoder\.preset: /],
     ['a zero idle timeout', (s: Record<string, unknown>) => (s.idle_timeout_s = 0), /streaming\.idle_timeout_s: /],
-    ['a per-client ceiling above the total', (s: Record<string, unknown>) => (s.max_connections_per_client = 2000), /max_connections_per_client: must not exceed max_connections/],
-    ['a string where a number belongs', (s: Record<string, unknown>) => ((s.limits as Record<string, unknown>).max_duration_s = '4h'), /limits\.max_duration_s: /],
+    [
+      'a per-client ceiling above the total',
+      (s: Record<string, unknown>) => (s.max_connections_per_client = 2000),
+      /max_connections_per_client: must not exceed max_connections/,
+    ],
+    [
+      'a string where a number belongs',
+      (s: Record<string, unknown>) => ((s.limits as Record<string, unknown>).max_duration_s = '4h'),
+      /limits\.max_duration_s: /,
+    ],
   ])('refuses %s with one clear line', (_, edit, re) => {
     const msg = message(variant(edit))
     expect(msg).toMatch(re)

@@ -9,7 +9,8 @@ const box = (type: string, body: Buffer) => {
 }
 const ftyp = (brand: string) => box('ftyp', Buffer.concat([Buffer.from(brand, 'latin1'), Buffer.alloc(4), Buffer.from(`${brand}isom`, 'latin1')]))
 // EBML header with a DocType element (0x4282, one-byte size).
-const ebml = (docType: string) => Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x80 | docType.length]), Buffer.from(docType), Buffer.alloc(16)])
+const ebml = (docType: string) =>
+  Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x80 | docType.length]), Buffer.from(docType), Buffer.alloc(16)])
 
 describe('originalTypeOf', () => {
   it('names accepted containers by their video type, from the bytes alone', () => {

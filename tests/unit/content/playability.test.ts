@@ -25,7 +25,10 @@ describe('playabilityOf (from probe facts)', () => {
       mimeCodecs: 'video/mp4; codecs="avc1.6e0028, mp4a.40.2"',
     })
     expect(playabilityOf('video/mp4', facts({ videoProfile: 'High 4:4:4 Predictive', videoLevel: 13, pixFmt: 'yuv444p' })).directlyPlayable).toBe(false)
-    expect(playabilityOf('video/mp4', facts({ videoProfile: 'Constrained Baseline', videoLevel: 30 }))).toMatchObject({ directlyPlayable: true, mimeCodecs: expect.stringContaining('avc1.42401e') })
+    expect(playabilityOf('video/mp4', facts({ videoProfile: 'Constrained Baseline', videoLevel: 30 }))).toMatchObject({
+      directlyPlayable: true,
+      mimeCodecs: expect.stringContaining('avc1.42401e'),
+    })
   })
 
   it('needs audio the container plays in browsers', () => {

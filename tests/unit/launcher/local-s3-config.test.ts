@@ -9,7 +9,12 @@ describe('local Swift configuration', () => {
 
   it('writes one config per daemon, each on loopback on its own port, single-process', () => {
     expect(Object.keys(files).sort()).toEqual(['account-server.conf', 'container-server.conf', 'object-server.conf', 'proxy-server.conf'])
-    for (const [name, port] of [['proxy', 18300], ['account', 18302], ['container', 18301], ['object', 18303]] as const) {
+    for (const [name, port] of [
+      ['proxy', 18300],
+      ['account', 18302],
+      ['container', 18301],
+      ['object', 18303],
+    ] as const) {
       const text = files[`${name}-server.conf`]
       expect(text).toContain('bind_ip = 127.0.0.1\n')
       expect(text).toContain(`bind_port = ${port}\n`)

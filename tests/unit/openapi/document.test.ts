@@ -133,9 +133,7 @@ describe('OpenAPI document', () => {
 
   it('documents nothing that has no handler (except what server.ts answers)', () => {
     const files = routeFileOperations()
-    const phantom = [...documentedOperations(doc)].filter(
-      (op) => !files.has(op) && !SERVED_BY_SERVER.some((re) => re.test(op.split(' ')[1])),
-    )
+    const phantom = [...documentedOperations(doc)].filter((op) => !files.has(op) && !SERVED_BY_SERVER.some((re) => re.test(op.split(' ')[1])))
     expect(phantom).toEqual([])
   })
 

@@ -38,26 +38,114 @@ describe('buildTranscodeArgs', () => {
   it('builds the whole command for a 1080p source with audio', () => {
     const facts = factsFromFfprobe(landscape1080, 'mov', 46_500_000)
     expect(argsFor(facts)).toEqual([
-      '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+warning', '-progress', 'pipe:1', '-y',
-      '-protocol_whitelist', 'file', '-format_whitelist', 'mov,matroska,avi,mpegts,flv,ogg', '-f', 'mov', '-enable_drefs', '0',
-      '-i', 'file:/data/content/ab/abc/original',
+      '-hide_banner',
+      '-nostdin',
+      '-nostats',
+      '-loglevel',
+      'level+warning',
+      '-progress',
+      'pipe:1',
+      '-y',
+      '-protocol_whitelist',
+      'file',
+      '-format_whitelist',
+      'mov,matroska,avi,mpegts,flv,ogg',
+      '-f',
+      'mov',
+      '-enable_drefs',
+      '0',
+      '-i',
+      'file:/data/content/ab/abc/original',
       '-filter_complex',
       '[0:v:0]split=4[s0][s1][s2][s3];[s0]scale=1920:1080,format=yuv420p[v0];[s1]scale=1280:720,format=yuv420p[v1];[s2]scale=854:480,format=yuv420p[v2];[s3]scale=640:360,format=yuv420p[v3]',
-      '-map', '[v0]', '-map', '[v1]', '-map', '[v2]', '-map', '[v3]', '-map', '0:a:0',
-      '-map_metadata', '-1', '-map_chapters', '-1',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-g', '240', '-sc_threshold', '0',
-      '-force_key_frames', 'expr:gte(t,if(lte(n_forced,3),if(eq(n_forced,0),0,if(eq(n_forced,1),1,if(eq(n_forced,2),2,4))),4+4*(n_forced-3)))',
-      '-crf:v:0', '23', '-b:v:0', '4000k', '-maxrate:v:0', '4000k', '-bufsize:v:0', '8000k',
-      '-crf:v:1', '23', '-b:v:1', '2500k', '-maxrate:v:1', '2500k', '-bufsize:v:1', '5000k',
-      '-crf:v:2', '23', '-b:v:2', '1200k', '-maxrate:v:2', '1200k', '-bufsize:v:2', '2400k',
-      '-crf:v:3', '23', '-b:v:3', '700k', '-maxrate:v:3', '700k', '-bufsize:v:3', '1400k',
-      '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-ar', '48000',
-      '-max_muxing_queue_size', '1024',
-      '-f', 'dash', '-dash_segment_type', 'mp4', '-seg_duration', '4', '-use_template', '1', '-use_timeline', '1',
-      '-adaptation_sets', 'id=0,seg_duration=1,streams=v id=1,seg_duration=4,streams=a',
-      '-init_seg_name', 'streams/$RepresentationID$/init.m4s',
-      '-media_seg_name', 'streams/$RepresentationID$/seg-$Number%05d$.m4s',
-      '-hls_playlist', '1', '-hls_master_name', 'master.m3u8',
+      '-map',
+      '[v0]',
+      '-map',
+      '[v1]',
+      '-map',
+      '[v2]',
+      '-map',
+      '[v3]',
+      '-map',
+      '0:a:0',
+      '-map_metadata',
+      '-1',
+      '-map_chapters',
+      '-1',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-profile:v',
+      'main',
+      '-g',
+      '240',
+      '-sc_threshold',
+      '0',
+      '-force_key_frames',
+      'expr:gte(t,if(lte(n_forced,3),if(eq(n_forced,0),0,if(eq(n_forced,1),1,if(eq(n_forced,2),2,4))),4+4*(n_forced-3)))',
+      '-crf:v:0',
+      '23',
+      '-b:v:0',
+      '4000k',
+      '-maxrate:v:0',
+      '4000k',
+      '-bufsize:v:0',
+      '8000k',
+      '-crf:v:1',
+      '23',
+      '-b:v:1',
+      '2500k',
+      '-maxrate:v:1',
+      '2500k',
+      '-bufsize:v:1',
+      '5000k',
+      '-crf:v:2',
+      '23',
+      '-b:v:2',
+      '1200k',
+      '-maxrate:v:2',
+      '1200k',
+      '-bufsize:v:2',
+      '2400k',
+      '-crf:v:3',
+      '23',
+      '-b:v:3',
+      '700k',
+      '-maxrate:v:3',
+      '700k',
+      '-bufsize:v:3',
+      '1400k',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '128k',
+      '-ac',
+      '2',
+      '-ar',
+      '48000',
+      '-max_muxing_queue_size',
+      '1024',
+      '-f',
+      'dash',
+      '-dash_segment_type',
+      'mp4',
+      '-seg_duration',
+      '4',
+      '-use_template',
+      '1',
+      '-use_timeline',
+      '1',
+      '-adaptation_sets',
+      'id=0,seg_duration=1,streams=v id=1,seg_duration=4,streams=a',
+      '-init_seg_name',
+      'streams/$RepresentationID$/init.m4s',
+      '-media_seg_name',
+      'streams/$RepresentationID$/seg-$Number%05d$.m4s',
+      '-hls_playlist',
+      '1',
+      '-hls_master_name',
+      'master.m3u8',
       '/data/content/ab/abc/.partial/manifest.mpd',
     ])
   })
@@ -111,7 +199,7 @@ describe('HDR and wide-gamut sources', () => {
   const TAGS = ['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709']
   const tagsIn = (args: string[]) => args.slice(args.indexOf('-color_primaries'), args.indexOf('-color_primaries') + 6)
 
-  it('tone-maps a 4K PQ source once, at the top rung\'s size before the split, and tags the renditions BT.709', () => {
+  it("tone-maps a 4K PQ source once, at the top rung's size before the split, and tags the renditions BT.709", () => {
     const args = argsFor(factsFromFfprobe(pqHevc, 'mov', 15_000_000))
     expect(flagValue(args, '-filter_complex')).toBe(
       '[0:v:0]scale=1920:1080,zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:rin=tv:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=mobius:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p,' +
@@ -124,12 +212,16 @@ describe('HDR and wide-gamut sources', () => {
 
   it('tone-maps HLG, assuming BT.2020 when the primaries are untagged, and reads full range as such', () => {
     const graph = flagValue(argsFor(factsFromFfprobe(hlgNoPrimaries, 'matroska', 1)), '-filter_complex')
-    expect(graph).toMatch(/^\[0:v:0\]scale=1920:1080,zscale=tin=arib-std-b67:pin=bt2020:min=bt2020nc:rin=pc:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=mobius:desat=0,/)
+    expect(graph).toMatch(
+      /^\[0:v:0\]scale=1920:1080,zscale=tin=arib-std-b67:pin=bt2020:min=bt2020nc:rin=pc:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=mobius:desat=0,/,
+    )
   })
 
   it('converts wide-gamut SDR to BT.709 primaries without tone mapping', () => {
     const args = argsFor(factsFromFfprobe(wideGamutSdr, 'mov', 1))
-    expect(flagValue(args, '-filter_complex')).toMatch(/^\[0:v:0\]scale=1920:1080,zscale=tin=bt2020-10:pin=bt2020:min=bt2020nc:rin=tv:p=bt709:t=bt709:m=bt709:r=tv,format=yuv420p,split=4/)
+    expect(flagValue(args, '-filter_complex')).toMatch(
+      /^\[0:v:0\]scale=1920:1080,zscale=tin=bt2020-10:pin=bt2020:min=bt2020nc:rin=tv:p=bt709:t=bt709:m=bt709:r=tv,format=yuv420p,split=4/,
+    )
     expect(flagValue(args, '-filter_complex')).not.toContain('tonemap')
     expect(tagsIn(args)).toEqual(TAGS)
   })

@@ -65,7 +65,15 @@ describe('parseMpd', () => {
     expect(mpd.type).toBe('static')
     expect(mpd.durationS).toBe(6)
     const [video, audio] = mpd.representations
-    expect(video).toMatchObject({ id: '0', contentType: 'video', codecs: 'avc1.4d401f', bandwidth: 2_500_000, width: 1280, height: 720, init: 'streams/0/init.m4s' })
+    expect(video).toMatchObject({
+      id: '0',
+      contentType: 'video',
+      codecs: 'avc1.4d401f',
+      bandwidth: 2_500_000,
+      width: 1280,
+      height: 720,
+      init: 'streams/0/init.m4s',
+    })
     expect(video.segments).toEqual([
       { uri: 'streams/0/seg-00001.m4s', durationS: 1 },
       { uri: 'streams/0/seg-00002.m4s', durationS: 1 },

@@ -5,7 +5,21 @@ import type { ProbeFacts } from '@/lib/pipeline/probe'
 export const landscape1080 = {
   format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '60.000000', bit_rate: '6200000', nb_streams: 2 },
   streams: [
-    { index: 0, codec_type: 'video', codec_name: 'h264', width: 1920, height: 1080, coded_width: 1920, coded_height: 1080, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p', duration: '60.000000', disposition: { attached_pic: 0 } },
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'h264',
+      width: 1920,
+      height: 1080,
+      coded_width: 1920,
+      coded_height: 1080,
+      sample_aspect_ratio: '1:1',
+      r_frame_rate: '30/1',
+      avg_frame_rate: '30/1',
+      pix_fmt: 'yuv420p',
+      duration: '60.000000',
+      disposition: { attached_pic: 0 },
+    },
     { index: 1, codec_type: 'audio', codec_name: 'aac', channels: 2, sample_rate: '48000', disposition: { attached_pic: 0 } },
   ],
 }
@@ -37,7 +51,21 @@ export const phonePortrait = {
 export const pqHevc = {
   format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '10.000000', bit_rate: '12000000', nb_streams: 1 },
   streams: [
-    { index: 0, codec_type: 'video', codec_name: 'hevc', width: 3840, height: 2160, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p10le', color_range: 'tv', color_space: 'bt2020nc', color_transfer: 'smpte2084', color_primaries: 'bt2020' },
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'hevc',
+      width: 3840,
+      height: 2160,
+      sample_aspect_ratio: '1:1',
+      r_frame_rate: '30/1',
+      avg_frame_rate: '30/1',
+      pix_fmt: 'yuv420p10le',
+      color_range: 'tv',
+      color_space: 'bt2020nc',
+      color_transfer: 'smpte2084',
+      color_primaries: 'bt2020',
+    },
   ],
 }
 
@@ -45,7 +73,18 @@ export const pqHevc = {
 export const hlgNoPrimaries = {
   format: { format_name: 'matroska,webm', duration: '10.000000', bit_rate: '8000000', nb_streams: 1 },
   streams: [
-    { index: 0, codec_type: 'video', codec_name: 'hevc', width: 1920, height: 1080, r_frame_rate: '25/1', avg_frame_rate: '25/1', pix_fmt: 'yuv420p10le', color_range: 'pc', color_transfer: 'arib-std-b67' },
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'hevc',
+      width: 1920,
+      height: 1080,
+      r_frame_rate: '25/1',
+      avg_frame_rate: '25/1',
+      pix_fmt: 'yuv420p10le',
+      color_range: 'pc',
+      color_transfer: 'arib-std-b67',
+    },
   ],
 }
 
@@ -53,7 +92,20 @@ export const hlgNoPrimaries = {
 export const wideGamutSdr = {
   format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '10.000000', bit_rate: '8000000', nb_streams: 1 },
   streams: [
-    { index: 0, codec_type: 'video', codec_name: 'hevc', width: 1920, height: 1080, r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p10le', color_range: 'tv', color_space: 'bt2020nc', color_transfer: 'bt2020-10', color_primaries: 'bt2020' },
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'hevc',
+      width: 1920,
+      height: 1080,
+      r_frame_rate: '30/1',
+      avg_frame_rate: '30/1',
+      pix_fmt: 'yuv420p10le',
+      color_range: 'tv',
+      color_space: 'bt2020nc',
+      color_transfer: 'bt2020-10',
+      color_primaries: 'bt2020',
+    },
   ],
 }
 
@@ -61,27 +113,74 @@ export const wideGamutSdr = {
 export const sdr10bit709 = {
   format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '10.000000', bit_rate: '8000000', nb_streams: 1 },
   streams: [
-    { index: 0, codec_type: 'video', codec_name: 'h264', width: 1920, height: 1080, r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv422p10le', color_range: 'tv', color_space: 'bt709', color_transfer: 'bt709', color_primaries: 'bt709' },
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'h264',
+      width: 1920,
+      height: 1080,
+      r_frame_rate: '30/1',
+      avg_frame_rate: '30/1',
+      pix_fmt: 'yuv422p10le',
+      color_range: 'tv',
+      color_space: 'bt709',
+      color_transfer: 'bt709',
+      color_primaries: 'bt709',
+    },
   ],
 }
 
 export const oddNoAudio = {
   format: { format_name: 'matroska,webm', duration: '3.000000', bit_rate: '3800000', nb_streams: 1 },
-  streams: [{ index: 0, codec_type: 'video', codec_name: 'h264', width: 854, height: 481, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv444p' }],
+  streams: [
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'h264',
+      width: 854,
+      height: 481,
+      sample_aspect_ratio: '1:1',
+      r_frame_rate: '30/1',
+      avg_frame_rate: '30/1',
+      pix_fmt: 'yuv444p',
+    },
+  ],
 }
 
 /** NTSC DV: 720×480 stored, 32:27 pixels, so it is shown 853×480. */
 export const anamorphicDv = {
   format: { format_name: 'avi', duration: '10.010000', bit_rate: '28000000', nb_streams: 2 },
   streams: [
-    { index: 0, codec_type: 'video', codec_name: 'dvvideo', width: 720, height: 480, sample_aspect_ratio: '32:27', r_frame_rate: '30000/1001', avg_frame_rate: '30000/1001', pix_fmt: 'yuv411p' },
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'dvvideo',
+      width: 720,
+      height: 480,
+      sample_aspect_ratio: '32:27',
+      r_frame_rate: '30000/1001',
+      avg_frame_rate: '30000/1001',
+      pix_fmt: 'yuv411p',
+    },
     { index: 1, codec_type: 'audio', codec_name: 'pcm_s16le', channels: 2, sample_rate: '48000' },
   ],
 }
 
 export const slowMotion240 = {
   format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '5.000000', bit_rate: '40000000', nb_streams: 1 },
-  streams: [{ index: 0, codec_type: 'video', codec_name: 'h264', width: 1280, height: 720, sample_aspect_ratio: '1:1', r_frame_rate: '240/1', avg_frame_rate: '240/1', pix_fmt: 'yuv420p' }],
+  streams: [
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'h264',
+      width: 1280,
+      height: 720,
+      sample_aspect_ratio: '1:1',
+      r_frame_rate: '240/1',
+      avg_frame_rate: '240/1',
+      pix_fmt: 'yuv420p',
+    },
+  ],
 }
 
 /** An .m4a with cover art: a "video" stream that is one picture. */
@@ -89,7 +188,16 @@ export const audioWithCover = {
   format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '200.0', bit_rate: '256000', nb_streams: 2 },
   streams: [
     { index: 0, codec_type: 'audio', codec_name: 'aac', channels: 2, sample_rate: '44100' },
-    { index: 1, codec_type: 'video', codec_name: 'mjpeg', width: 600, height: 600, r_frame_rate: '90000/1', avg_frame_rate: '0/0', disposition: { attached_pic: 1 } },
+    {
+      index: 1,
+      codec_type: 'video',
+      codec_name: 'mjpeg',
+      width: 600,
+      height: 600,
+      r_frame_rate: '90000/1',
+      avg_frame_rate: '0/0',
+      disposition: { attached_pic: 1 },
+    },
   ],
 }
 
@@ -128,7 +236,19 @@ export function facts(over: Partial<ProbeFacts> = {}): ProbeFacts {
 export const hevcMkv1080 = {
   format: { format_name: 'matroska,webm', duration: '60.000000', bit_rate: '5000000', nb_streams: 2 },
   streams: [
-    { index: 0, codec_type: 'video', codec_name: 'hevc', profile: 'Main', level: 120, width: 1920, height: 1080, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p' },
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'hevc',
+      profile: 'Main',
+      level: 120,
+      width: 1920,
+      height: 1080,
+      sample_aspect_ratio: '1:1',
+      r_frame_rate: '30/1',
+      avg_frame_rate: '30/1',
+      pix_fmt: 'yuv420p',
+    },
     { index: 1, codec_type: 'audio', codec_name: 'aac', profile: 'LC', channels: 2, sample_rate: '48000' },
   ],
 }
@@ -137,7 +257,19 @@ export const hevcMkv1080 = {
 export const h264High720 = {
   format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '10.000000', bit_rate: '3000000', nb_streams: 2 },
   streams: [
-    { index: 0, codec_type: 'video', codec_name: 'h264', profile: 'High', level: 31, width: 1280, height: 720, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p' },
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'h264',
+      profile: 'High',
+      level: 31,
+      width: 1280,
+      height: 720,
+      sample_aspect_ratio: '1:1',
+      r_frame_rate: '30/1',
+      avg_frame_rate: '30/1',
+      pix_fmt: 'yuv420p',
+    },
     { index: 1, codec_type: 'audio', codec_name: 'aac', profile: 'LC', channels: 2, sample_rate: '48000' },
   ],
 }
@@ -146,7 +278,19 @@ export const h264High720 = {
 export const vp9OpusWebm = {
   format: { format_name: 'matroska,webm', duration: '8.000000', bit_rate: '1500000', nb_streams: 2 },
   streams: [
-    { index: 0, codec_type: 'video', codec_name: 'vp9', profile: 'Profile 0', level: -99, width: 1280, height: 720, sample_aspect_ratio: '1:1', r_frame_rate: '30/1', avg_frame_rate: '30/1', pix_fmt: 'yuv420p' },
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'vp9',
+      profile: 'Profile 0',
+      level: -99,
+      width: 1280,
+      height: 720,
+      sample_aspect_ratio: '1:1',
+      r_frame_rate: '30/1',
+      avg_frame_rate: '30/1',
+      pix_fmt: 'yuv420p',
+    },
     { index: 1, codec_type: 'audio', codec_name: 'opus', channels: 2, sample_rate: '48000' },
   ],
 }
@@ -155,7 +299,19 @@ export const vp9OpusWebm = {
 export const mpeg2Ts = {
   format: { format_name: 'mpegts', duration: '30.000000', bit_rate: '8000000', nb_streams: 2 },
   streams: [
-    { index: 0, codec_type: 'video', codec_name: 'mpeg2video', profile: 'Main', level: 8, width: 720, height: 576, sample_aspect_ratio: '16:15', r_frame_rate: '25/1', avg_frame_rate: '25/1', pix_fmt: 'yuv420p' },
+    {
+      index: 0,
+      codec_type: 'video',
+      codec_name: 'mpeg2video',
+      profile: 'Main',
+      level: 8,
+      width: 720,
+      height: 576,
+      sample_aspect_ratio: '16:15',
+      r_frame_rate: '25/1',
+      avg_frame_rate: '25/1',
+      pix_fmt: 'yuv420p',
+    },
     { index: 1, codec_type: 'audio', codec_name: 'mp2', channels: 2, sample_rate: '48000' },
   ],
 }

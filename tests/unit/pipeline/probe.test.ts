@@ -28,7 +28,13 @@ describe('factsFromFfprobe', () => {
   })
 
   it('keeps odd sizes as they are and notes the missing audio', () => {
-    expect(factsFromFfprobe(oddNoAudio, 'matroska', 1_400_000)).toMatchObject({ width: 854, height: 481, hasAudio: false, audioCodec: null, container: 'matroska' })
+    expect(factsFromFfprobe(oddNoAudio, 'matroska', 1_400_000)).toMatchObject({
+      width: 854,
+      height: 481,
+      hasAudio: false,
+      audioCodec: null,
+      container: 'matroska',
+    })
   })
 
   it('widens anamorphic pixels to the display size', () => {
@@ -136,7 +142,11 @@ describe('sniffContainer', () => {
   })
 
   it('names other media it will not take', () => {
-    expect(sniffContainer(bytes([0x30, 0x26, 0xb2, 0x75]))).toMatchObject({ ok: false, reason: 'container_not_allowed', message: expect.stringContaining('ASF') })
+    expect(sniffContainer(bytes([0x30, 0x26, 0xb2, 0x75]))).toMatchObject({
+      ok: false,
+      reason: 'container_not_allowed',
+      message: expect.stringContaining('ASF'),
+    })
     expect(sniffContainer(bytes([0x89, 0x50, 0x4e, 0x47]))).toMatchObject({ ok: false, reason: 'container_not_allowed' })
   })
 

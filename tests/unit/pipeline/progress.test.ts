@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest'
 import { percentOf, ProgressParser } from '@/lib/pipeline/progress'
 
 const block = (over: Record<string, string> = {}, progress = 'continue') =>
-  `${Object.entries({ frame: '120', fps: '29.97', bitrate: 'N/A', total_size: '1048576', out_time_us: '4000000', out_time_ms: '4000000', out_time: '00:00:04.000000', dup_frames: '0', drop_frames: '0', speed: '1.52x', ...over })
+  `${Object.entries({
+    frame: '120',
+    fps: '29.97',
+    bitrate: 'N/A',
+    total_size: '1048576',
+    out_time_us: '4000000',
+    out_time_ms: '4000000',
+    out_time: '00:00:04.000000',
+    dup_frames: '0',
+    drop_frames: '0',
+    speed: '1.52x',
+    ...over,
+  })
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\nprogress=${progress}\n`
 

@@ -8,7 +8,12 @@ const flat = { segmentDuration: 4, startupSegments: [] }
 function keyframeTimes(expr: string, seconds: number, fps = 30): number[] {
   const body = expr.replace(/^expr:/, '').replaceAll('if(', 'IF(')
   const fn = new Function('t', 'n_forced', 'IF', 'gte', 'lte', 'eq', `return ${body}`) as (...a: unknown[]) => number
-  const ops = [(c: number, a: number, b: number) => (c ? a : b), (a: number, b: number) => +(a >= b), (a: number, b: number) => +(a <= b), (a: number, b: number) => +(a === b)]
+  const ops = [
+    (c: number, a: number, b: number) => (c ? a : b),
+    (a: number, b: number) => +(a >= b),
+    (a: number, b: number) => +(a <= b),
+    (a: number, b: number) => +(a === b),
+  ]
   const out: number[] = []
   for (let i = 0; i < seconds * fps; i++) {
     const t = i / fps

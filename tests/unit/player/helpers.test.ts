@@ -10,7 +10,10 @@ describe('stream planning', () => {
   const map = { index, indexComplete: true, mediaStart: 1000, totalSize: 41_000, durationSec: 8 }
 
   it('measures what is buffered ahead of the playhead', () => {
-    const ranges = [{ start: 0, end: 4 }, { start: 6, end: 9 }]
+    const ranges = [
+      { start: 0, end: 4 },
+      { start: 6, end: 9 },
+    ]
     expect(bufferedAhead(ranges, 1)).toBe(3)
     expect(bufferedAhead(ranges, 5)).toBe(0)
     expect(rangeAt(ranges, 5.9)).toEqual({ start: 6, end: 9 })
@@ -39,7 +42,18 @@ describe('stream planning', () => {
   it('evicts far behind the playhead and stale ranges far ahead', () => {
     expect(evictionRanges([{ start: 0, end: 50 }], 40, 10, 30, 30)).toEqual([{ start: 0, end: 30 }])
     expect(evictionRanges([{ start: 0, end: 50 }], 20, 10, 30, 30)).toEqual([])
-    expect(evictionRanges([{ start: 10, end: 20 }, { start: 200, end: 210 }], 15, 10, 30, 30)).toEqual([{ start: 200, end: 210 }])
+    expect(
+      evictionRanges(
+        [
+          { start: 10, end: 20 },
+          { start: 200, end: 210 },
+        ],
+        15,
+        10,
+        30,
+        30,
+      ),
+    ).toEqual([{ start: 200, end: 210 }])
   })
 })
 

@@ -51,7 +51,8 @@ class FakePlayer implements MediaPlayer {
 }
 
 const playback = { direct: '/c/h/original', hls: null, dash: null, poster: null, storyboard: null }
-const head = (type: string | null) => (async () => new Response(null, { status: 200, headers: type ? { 'content-type': type } : {} })) as unknown as typeof fetch
+const head = (type: string | null) =>
+  (async () => new Response(null, { status: 200, headers: type ? { 'content-type': type } : {} })) as unknown as typeof fetch
 
 function run(view: PlayableView, type: string | null, opts: { startAt?: number } = {}) {
   const player = new FakePlayer()

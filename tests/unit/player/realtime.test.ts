@@ -88,7 +88,14 @@ describe('applying command directives to the player', () => {
     expect(normalisePipelineEvent('x', { progress: 87 }).progress).toBeCloseTo(0.87)
     // The web process's bridge: a session event with its data.
     expect(
-      normalisePipelineEvent('pipeline.event', { id: '1', sessionId: 's', contentHash: 'h', type: 'ProgressUpdate', data: { percent: 37.5, speed: 2 }, at: '' }),
+      normalisePipelineEvent('pipeline.event', {
+        id: '1',
+        sessionId: 's',
+        contentHash: 'h',
+        type: 'ProgressUpdate',
+        data: { percent: 37.5, speed: 2 },
+        at: '',
+      }),
     ).toMatchObject({ type: 'ProgressUpdate', sessionId: 's', contentHash: 'h', progress: 0.375 })
   })
 })

@@ -29,7 +29,10 @@ describe('source choice (streaming management layer)', () => {
   })
 
   it('failed: the reason', () => {
-    expect(planSource({ status: 'failed', error: 'no video stream', playback: urls }, { mediaSource: true })).toEqual({ kind: 'failed', reason: 'no video stream' })
+    expect(planSource({ status: 'failed', error: 'no video stream', playback: urls }, { mediaSource: true })).toEqual({
+      kind: 'failed',
+      reason: 'no video stream',
+    })
     expect(planSource({ status: 'failed', playback: urls }, { mediaSource: true })).toMatchObject({ kind: 'failed', reason: expect.any(String) })
   })
 
@@ -48,7 +51,10 @@ describe('source choice (streaming management layer)', () => {
   describe('from probe facts', () => {
     const hevc = { directPlayable: false, mimeCodecs: 'video/x-matroska; codecs="hvc1.1.6.L120.B0, mp4a.40.2"' }
     const h264 = { directPlayable: true, mimeCodecs: 'video/mp4; codecs="avc1.64001f, mp4a.40.2"' }
-    const chromium = { canPlayType: (t: string) => (t.startsWith('video/mp4') || t === 'video/x-matroska' ? 'maybe' : ''), isTypeSupported: (t: string) => t.startsWith('video/mp4') }
+    const chromium = {
+      canPlayType: (t: string) => (t.startsWith('video/mp4') || t === 'video/x-matroska' ? 'maybe' : ''),
+      isTypeSupported: (t: string) => t.startsWith('video/mp4'),
+    }
 
     it('originalVerdict: the probe rules out, the browser rules in, unknown before the probe', () => {
       expect(originalVerdict({ ...urls, ...hevc }, chromium)).toBe('unplayable')
@@ -62,10 +68,14 @@ describe('source choice (streaming management layer)', () => {
     it('unplayable while processing: growing HLS once live, a progress state before', () => {
       const live = { ...processing, playback: { ...processing.playback, ...hevc, hls: '/c/h/.partial/master.m3u8', live: true } }
       expect(planSource(live, { mediaSource: true, original: 'unplayable' })).toEqual({ kind: 'growing', src: '/c/h/.partial/master.m3u8', type: HLS_TYPE })
-      expect(planSource({ ...processing, playback: { ...processing.playback, ...hevc } }, { mediaSource: true, original: 'unplayable' })).toMatchObject({ kind: 'waiting' })
+      expect(planSource({ ...processing, playback: { ...processing.playback, ...hevc } }, { mediaSource: true, original: 'unplayable' })).toMatchObject({
+        kind: 'waiting',
+      })
       // Even a preference for the original does not offer one that cannot play.
       expect(planSource(live, { mediaSource: true, original: 'unplayable', preferOriginal: true })).toMatchObject({ kind: 'growing' })
-      expect(planSource({ status: 'ready', playback: { ...urls, ...hevc } }, { mediaSource: true, original: 'unplayable', preferOriginal: true })).toMatchObject({ kind: 'abr' })
+      expect(
+        planSource({ status: 'ready', playback: { ...urls, ...hevc } }, { mediaSource: true, original: 'unplayable', preferOriginal: true }),
+      ).toMatchObject({ kind: 'abr' })
     })
 
     it('playable or unknown: the original, as before', () => {

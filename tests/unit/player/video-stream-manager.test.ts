@@ -28,7 +28,9 @@ function fragmentsOf(file: Buffer, duration: number): Fragment[] {
   const timescales = new Map(r.info.tracks.map((t) => [t.id, t.timescale]))
   const videoId = r.info.tracks.find((t) => t.kind === 'video')!.id
   const mfraSize = parseMfro(b.subarray(b.length - 16))
-  const index = mfraSize ? parseMfra(b.subarray(b.length - mfraSize), timescales, videoId) : scanFragments(b.subarray(r.info.initEnd), r.info.initEnd, timescales, videoId).fragments
+  const index = mfraSize
+    ? parseMfra(b.subarray(b.length - mfraSize), timescales, videoId)
+    : scanFragments(b.subarray(r.info.initEnd), r.info.initEnd, timescales, videoId).fragments
   const mediaEnd = b.length - (mfraSize ?? 0)
   return index.map((e, i) => ({ offset: e.offset, end: index[i + 1]?.offset ?? mediaEnd, start: e.time, stop: index[i + 1]?.time ?? duration }))
 }
@@ -214,7 +216,10 @@ describe('VideoStreamManager (fake MediaSource, real ranges)', () => {
 
   it('refuses what it cannot stream, with a reason (the player then streams directly)', async () => {
     await expect(setup('/plain.mp4', fx.plain).vsm.probe()).resolves.toEqual({ ok: false, reason: 'not a fragmented MP4' })
-    await expect(setup('/frag.mp4', fx.fragmented, { supported: false }).vsm.probe()).resolves.toMatchObject({ ok: false, reason: expect.stringMatching(/cannot play/) })
+    await expect(setup('/frag.mp4', fx.fragmented, { supported: false }).vsm.probe()).resolves.toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/cannot play/),
+    })
     const none = new VideoStreamManager({ url: `${srv.url}/frag.mp4`, log: quiet, env: { MediaSource: undefined as unknown as typeof MediaSource } })
     await expect(none.probe()).resolves.toEqual({ ok: false, reason: 'MediaSource is not available' })
     await expect(setup('/missing.mp4', fx.fragmented).vsm.probe()).resolves.toMatchObject({ ok: false })
@@ -263,7 +268,9 @@ describe('VideoStreamManager (fake MediaSource, real ranges)', () => {
     const criticalBefore = chunkManager.getStats().completedByPriority.critical
     video.set(7.5, 'seeking')
     const sb = ms().sb!
-    await waitFor(() => sb.buffered.length > 0 && Array.from({ length: sb.buffered.length }, (_, i) => sb.buffered.start(i) <= 7.5 && sb.buffered.end(i) > 8).some(Boolean))
+    await waitFor(
+      () => sb.buffered.length > 0 && Array.from({ length: sb.buffered.length }, (_, i) => sb.buffered.start(i) <= 7.5 && sb.buffered.end(i) > 8).some(Boolean),
+    )
     expect(sb.log).toContain('abort')
     expect(sb.starts[1]).toBe(fragments[7].offset)
     expect(chunkManager.getStats().completedByPriority.critical).toBeGreaterThan(criticalBefore)

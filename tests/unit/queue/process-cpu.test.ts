@@ -22,20 +22,24 @@ describe('CPU of the worker and its children', () => {
     expect(statTicks(stat)).toEqual({ own: 300, reaped: 10 })
   })
 
-  it.runIf(process.platform === 'linux')('counts a running child and keeps it counted after it exits', async () => {
-    const before = (await treeTicks(process.pid))!
-    const meter = new TreeCpuMeter()
-    await meter.sample()
-    const child = burner()
-    await once(child.stdout!, 'data')
-    // Ticks are 10 ms: allow one tick of rounding per process.
-    const during = (await treeTicks(process.pid))!
-    expect((during - before) / 100).toBeGreaterThanOrEqual(BURN_SECONDS - 0.02)
-    expect(await meter.sample()).toBeGreaterThan(0)
-    child.kill()
-    await once(child, 'exit')
-    const after = (await treeTicks(process.pid))!
-    expect(after).toBeGreaterThanOrEqual(during)
-    // On a busy machine the child may wait a while for its 0.6 s of CPU.
-  }, 120_000)
+  it.runIf(process.platform === 'linux')(
+    'counts a running child and keeps it counted after it exits',
+    async () => {
+      const before = (await treeTicks(process.pid))!
+      const meter = new TreeCpuMeter()
+      await meter.sample()
+      const child = burner()
+      await once(child.stdout!, 'data')
+      // Ticks are 10 ms: allow one tick of rounding per process.
+      const during = (await treeTicks(process.pid))!
+      expect((during - before) / 100).toBeGreaterThanOrEqual(BURN_SECONDS - 0.02)
+      expect(await meter.sample()).toBeGreaterThan(0)
+      child.kill()
+      await once(child, 'exit')
+      const after = (await treeTicks(process.pid))!
+      expect(after).toBeGreaterThanOrEqual(during)
+      // On a busy machine the child may wait a while for its 0.6 s of CPU.
+    },
+    120_000,
+  )
 })

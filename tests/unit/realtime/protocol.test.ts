@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { commandFromBody } from '@/lib/rooms/schemas'
 import { driftCorrection, expectedPositionMs } from '@/lib/realtime/playback'
 import { PresenceBatch } from '@/lib/realtime/presence'
-import {
-  type Command,
-  commandSchema,
-  effectivePositionMs,
-  invalidInput,
-  MAX_ROOM_VIDEOS,
-  presenceSchema,
-} from '@/lib/realtime/protocol'
+import { type Command, commandSchema, effectivePositionMs, invalidInput, MAX_ROOM_VIDEOS, presenceSchema } from '@/lib/realtime/protocol'
 import { state } from './fixtures'
 
 const ok = (v: unknown) => commandSchema.safeParse(v).success

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Sequencer, type SequencerAction } from '@/lib/realtime/sequencer'
 import { event, state } from './fixtures'
 
-const applied = (actions: SequencerAction[]) =>
-  actions.map((a) => (a.kind === 'apply' ? a.event.seq : a.kind === 'jump' ? `jump${a.state.seq}` : 'sync'))
+const applied = (actions: SequencerAction[]) => actions.map((a) => (a.kind === 'apply' ? a.event.seq : a.kind === 'jump' ? `jump${a.state.seq}` : 'sync'))
 
 describe('Sequencer', () => {
   it('jumps to the join state, then applies commands in order', () => {

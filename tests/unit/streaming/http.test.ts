@@ -5,17 +5,7 @@ import { contentDir } from '@/lib/content/paths'
 import { AppError } from '@/lib/errors/app-error'
 import { MAX_MULTIPART_RANGES } from '@/lib/streaming/serve-file'
 import { playbackKey, signPlaybackToken, verifyPlaybackToken } from '@/lib/streaming/tokens'
-import {
-  type ContentStore,
-  makeContentStore,
-  PRIVATE_HASH,
-  PUBLIC_HASH,
-  patterned,
-  type Reply,
-  request,
-  startServer,
-  type TestServer,
-} from './helpers'
+import { type ContentStore, makeContentStore, PRIVATE_HASH, PUBLIC_HASH, patterned, type Reply, request, startServer, type TestServer } from './helpers'
 
 const KEY = playbackKey('unit-test-secret-0123456789')
 const SIZE = 100_000
@@ -27,8 +17,7 @@ let original: Buffer
 
 const fileUrl = (relPath: string, hash = PUBLIC_HASH) => `${server.url}/api/v1/content/${hash}/${relPath}`
 const get = (relPath: string, headers: Record<string, string> = {}) => request(fileUrl(relPath), { headers })
-const head = (relPath: string, headers: Record<string, string> = {}) =>
-  request(fileUrl(relPath), { method: 'HEAD', headers })
+const head = (relPath: string, headers: Record<string, string> = {}) => request(fileUrl(relPath), { method: 'HEAD', headers })
 
 beforeAll(async () => {
   store = await makeContentStore()
@@ -72,7 +61,7 @@ function expectEntityHeaders(reply: Reply) {
   expect(reply.headers['cache-control']).toBe('public, max-age=31536000, immutable')
 }
 
-describe("whole file", () => {
+describe('whole file', () => {
   it('answers GET with 200, the exact bytes and every entity header', async () => {
     const r = await get('original')
     expect(r.status).toBe(200)
@@ -198,11 +187,7 @@ describe('multiple ranges', () => {
     expect(r.headers['content-range']).toBeUndefined()
     expect(r.headers['content-length']).toBe(String(r.body.length))
     const parts = parseMultipart(r)
-    expect(parts.map((p) => p.headers['Content-Range'])).toEqual([
-      `bytes 0-9/${SIZE}`,
-      `bytes 500-599/${SIZE}`,
-      `bytes ${SIZE - 10}-${SIZE - 1}/${SIZE}`,
-    ])
+    expect(parts.map((p) => p.headers['Content-Range'])).toEqual([`bytes 0-9/${SIZE}`, `bytes 500-599/${SIZE}`, `bytes ${SIZE - 10}-${SIZE - 1}/${SIZE}`])
     expect(parts.every((p) => p.headers['Content-Type'] === 'video/mp4')).toBe(true)
     expect(parts[0].data.equals(original.subarray(0, 10))).toBe(true)
     expect(parts[1].data.equals(original.subarray(500, 600))).toBe(true)
@@ -373,8 +358,7 @@ describe('not found and refused paths', () => {
 })
 
 describe('private content through a playback token', () => {
-  const tokenUrl = (token: string, relPath = 'master.m3u8', hash = PRIVATE_HASH) =>
-    `${server.url}/api/v1/content/${hash}/t/${token}/${relPath}`
+  const tokenUrl = (token: string, relPath = 'master.m3u8', hash = PRIVATE_HASH) => `${server.url}/api/v1/content/${hash}/t/${token}/${relPath}`
 
   it('serves with a valid token and private caching', async () => {
     const token = await signPlaybackToken({ hash: PRIVATE_HASH, videoId: 'v1', epoch: 0, userId: 'u1' }, KEY)

@@ -77,16 +77,13 @@ describe('resolveStoredFile', () => {
     expect(() => resolveStoredFile(HASH, rel, '/data')).toThrow(AppError)
   })
 
-  it.each(['', 'ABCDEF'.repeat(11).slice(0, 64), `${HASH}0`, HASH.slice(1), `${'../'.repeat(21)}a`])(
-    'refuses the hash %j with NOT_FOUND',
-    (hash) => {
-      try {
-        resolveStoredFile(hash, 'original', '/data')
-        expect.unreachable()
-      } catch (err) {
-        expect(err).toBeInstanceOf(AppError)
-        expect((err as AppError).code).toBe('NOT_FOUND')
-      }
-    },
-  )
+  it.each(['', 'ABCDEF'.repeat(11).slice(0, 64), `${HASH}0`, HASH.slice(1), `${'../'.repeat(21)}a`])('refuses the hash %j with NOT_FOUND', (hash) => {
+    try {
+      resolveStoredFile(hash, 'original', '/data')
+      expect.unreachable()
+    } catch (err) {
+      expect(err).toBeInstanceOf(AppError)
+      expect((err as AppError).code).toBe('NOT_FOUND')
+    }
+  })
 })

@@ -5,16 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clientAddress, OpenResponses, RETRY_AFTER_SECONDS } from '@/lib/streaming/admission'
 import type { ContentOutcome, ContentUrl } from '@/lib/streaming/http-server'
 import { READ_PIECE_BYTES, readBufferStats, SLOW_WRITE_FLOOR_MS, slowWriteMs } from '@/lib/streaming/pipe'
-import {
-  type ContentStore,
-  makeContentStore,
-  openDescriptors,
-  PUBLIC_HASH,
-  patterned,
-  startServer,
-  type TestServer,
-  waitFor,
-} from './helpers'
+import { type ContentStore, makeContentStore, openDescriptors, PUBLIC_HASH, patterned, startServer, type TestServer, waitFor } from './helpers'
 
 const BIG = 24 * 1024 * 1024
 const BIG_PATH = `/api/v1/content/${PUBLIC_HASH}/streams/0/seg-00001.m4s`
@@ -29,8 +20,7 @@ let server: TestServer
 let impatient: TestServer
 const outcomes: { server: string; outcome: ContentOutcome; at: number }[] = []
 
-const recordAs = (name: string) => (outcome: ContentOutcome, _target: ContentUrl) =>
-  outcomes.push({ server: name, outcome, at: Date.now() })
+const recordAs = (name: string) => (outcome: ContentOutcome, _target: ContentUrl) => outcomes.push({ server: name, outcome, at: Date.now() })
 
 beforeAll(async () => {
   store = await makeContentStore()

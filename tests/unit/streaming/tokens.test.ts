@@ -56,9 +56,16 @@ describe('playback tokens', () => {
 
   it('rejects a validly signed JWT that is not a playback token', async () => {
     const now = Math.floor(Date.now() / 1000)
-    const noAudience = await new SignJWT({ h: HASH }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(now + 60).sign(KEY)
+    const noAudience = await new SignJWT({ h: HASH })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(now + 60)
+      .sign(KEY)
     const noExpiry = await new SignJWT({ h: HASH }).setProtectedHeader({ alg: 'HS256' }).setAudience('reelhouse:playback').sign(KEY)
-    const noHash = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setAudience('reelhouse:playback').setExpirationTime(now + 60).sign(KEY)
+    const noHash = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('reelhouse:playback')
+      .setExpirationTime(now + 60)
+      .sign(KEY)
     for (const token of [noAudience, noExpiry, noHash]) {
       expect(await codeOf(verifyPlaybackToken(token, HASH, KEY))).toBe('UNAUTHENTICATED')
     }
