@@ -240,6 +240,11 @@ describe('gallery and modal player (seeded states)', () => {
   it('streams a processing original directly, seeks, keeps the scroll position, steps to the next video', async () => {
     await page.goto(base)
     const target = page.locator(`[data-video-id="${ids.filler20}"]`)
+    // Other tests' videos may come first: scroll (loading further pages) until the card is there.
+    for (let i = 0; i < 20 && (await target.count()) === 0; i++) {
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+      await page.waitForTimeout(500)
+    }
     await target.scrollIntoViewIfNeeded()
     await page.evaluate(() => window.scrollBy(0, 150))
     const scrollY = await page.evaluate(() => window.scrollY)
