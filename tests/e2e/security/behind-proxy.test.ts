@@ -5,7 +5,7 @@ import { db, disconnectDb } from '@/lib/db'
 import { freePort } from '@/lib/db/embedded'
 import { runChild, stopChild } from '@/lib/launcher/children'
 import { base } from '../api/client'
-import { signInCookie } from './http'
+import { postCredentials, signInCookie } from './http'
 
 // A second web process configured as behind a TLS-terminating proxy (public URL https,
 // TRUST_PROXY=1): its cookies are Secure and the proxy's X-Forwarded-Proto counts. The suite's
@@ -15,21 +15,7 @@ const PUBLIC_URL = 'https://reelhouse.test'
 
 /** One wrong-password sign-in claiming to come from `forwardedFor`. */
 async function failSignIn(url: string, forwardedFor: string): Promise<void> {
-  const csrf = await fetch(`${url}/api/auth/csrf`)
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string }
-  const res = await fetch(`${url}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      cookie: csrf.headers
-        .getSetCookie()
-        .map((c) => c.split(';')[0])
-        .join('; '),
-      'x-forwarded-for': forwardedFor,
-    },
-    body: new URLSearchParams({ email: `nobody-${Date.now()}@proxy.test`, password: 'wrong-password', csrfToken, json: 'true' }),
-  })
+  const res = await postCredentials(url, { email: `nobody-${Date.now()}@proxy.test`, password: 'wrong-password' }, { 'x-forwarded-for': forwardedFor })
   expect(res.status).toBeLessThan(500)
 }
 

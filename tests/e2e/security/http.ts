@@ -1,17 +1,22 @@
 import net from 'node:net'
 import { base } from '../api/client'
 
-/** Signs in through next-auth's own credentials endpoint, as the sign-in form does; returns the Cookie header value. */
-export async function signInCookie(email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${base()}/api/auth/csrf`)
+/** One POST to next-auth's credentials endpoint with a fresh CSRF token and cookie, as the sign-in form sends it. */
+export async function postCredentials(url: string, form: { email: string; password: string }, headers: Record<string, string> = {}): Promise<Response> {
+  const csrf = await fetch(`${url}/api/auth/csrf`)
   const { csrfToken } = (await csrf.json()) as { csrfToken: string }
   const jar = csrf.headers.getSetCookie().map((c) => c.split(';')[0])
-  const res = await fetch(`${base()}/api/auth/callback/credentials`, {
+  return fetch(`${url}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.join('; '), origin: base() },
-    body: new URLSearchParams({ email, password, csrfToken, json: 'true' }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.join('; '), ...headers },
+    body: new URLSearchParams({ ...form, csrfToken, json: 'true' }),
   })
+}
+
+/** Signs in through next-auth's own credentials endpoint, as the sign-in form does; returns the Cookie header value. */
+export async function signInCookie(email: string, password: string): Promise<string> {
+  const res = await postCredentials(base(), { email, password }, { origin: base() })
   const session = res.headers.getSetCookie().find((c) => c.includes('next-auth.session-token='))
   if (!session) throw new Error(`sign-in as ${email} failed: ${res.status}`)
   return session.split(';')[0]
