@@ -186,7 +186,7 @@ export function Overview() {
               ) : (
                 <ul className="space-y-2">
                   {data.players.list.slice(0, 8).map((p) => (
-                    <li key={p.socketId} className="grid grid-cols-[10rem_1fr_4rem] items-center gap-3 text-xs">
+                    <li key={p.socketId} className="grid grid-cols-[minmax(0,10rem)_minmax(7rem,1fr)_auto] items-center gap-3 text-xs">
                       <span className="truncate" title={p.email}>
                         {p.email}
                       </span>

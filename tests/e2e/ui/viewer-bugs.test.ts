@@ -188,9 +188,14 @@ describe('viewer bugs of issue 13', () => {
       await expectFits(page, 'the player modal')
       if (viewport.width === 390) await screenshot(page, 'player-390')
 
+      // A connected player, as on any live instance: the overview lists it with its buffer bar.
+      const watcher = await context.newPage()
+      await watcher.goto(`${base}/videos/${smallId}`)
+      await expectAdvancing(watcher)
       for (const pathname of ['/upload', '/me/videos', '/admin', '/admin/sessions', '/admin/players', '/admin/videos', '/admin/api-keys', '/admin/webhooks']) {
         await page.goto(`${base}${pathname}`)
         await page.waitForLoadState('networkidle')
+        if (pathname === '/admin') await page.getByTestId('players-health').getByRole('progressbar').first().waitFor()
         await expectFits(page, pathname)
         if (viewport.width === 390 && (pathname === '/upload' || pathname === '/admin')) await screenshot(page, `${pathname.slice(1).replace('/', '-')}-390`)
       }
