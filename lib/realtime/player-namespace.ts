@@ -3,14 +3,18 @@ import { ensurePersonalRoom, getRoom, personalRoomId } from '@/lib/rooms'
 import { ackOf, errorAck } from './acks'
 import { type CommonHandlers, eventLimit, type PlayerNamespace, type PlayerSocket } from './namespaces'
 import { type PresenceBatch, playerInfo } from './presence'
-import { EVENTS, invalidInput, type OkAck, personalRoomRequestSchema, presenceSchema, type RoomAck, roomRefSchema } from './protocol'
+import { EVENTS, invalidInput, memberReportSchema, type OkAck, personalRoomRequestSchema, presenceSchema, type RoomAck, roomRefSchema } from './protocol'
+import { memberName, type TogetherRooms } from './together'
 
 export const roomKey = (roomId: string) => `room:${roomId}`
 export const userKey = (userId: string) => `user:${userId}`
 
 /** `/player`: signed-in users' players join rooms, follow commands and report presence. */
-export function servePlayers(players: PlayerNamespace, deps: { common: CommonHandlers; limiter: RateLimiter; batch: PresenceBatch }): void {
-  const { common, batch } = deps
+export function servePlayers(
+  players: PlayerNamespace,
+  deps: { common: CommonHandlers; limiter: RateLimiter; batch: PresenceBatch; together: TogetherRooms },
+): void {
+  const { common, batch, together } = deps
   const touch = (socket: PlayerSocket) => batch.update(playerInfo(socket.id, socket.data))
 
   players.on('connection', (socket) => {
@@ -28,6 +32,8 @@ export function servePlayers(players: PlayerNamespace, deps: { common: CommonHan
     const leaveRoom = (roomId: string) => {
       socket.leave(roomKey(roomId))
       data.rooms = data.rooms.filter((r) => r !== roomId)
+      if (data.member?.roomId === roomId) data.member = null
+      if (together.isTogether(roomId)) together.left(socket, roomId)
       touch(socket)
     }
 
@@ -48,6 +54,10 @@ export function servePlayers(players: PlayerNamespace, deps: { common: CommonHan
           leaveRoom(parsed.data.roomId)
           throw err
         })
+        if (state.mode === 'together') {
+          data.name ??= await memberName(data.actor)
+          together.joined(state.id, { ownerId: state.ownerId, waitMs: state.waitMs })
+        }
         reply({ ok: true, state })
       } catch (err) {
         reply(errorAck(err))
@@ -98,6 +108,21 @@ export function servePlayers(players: PlayerNamespace, deps: { common: CommonHan
       reply({ ok: true })
     })
 
-    socket.on('disconnect', () => batch.remove(socket.id))
+    socket.on(EVENTS.memberReport, (raw: unknown, ack?: unknown) => {
+      const reply = ackOf<OkAck>(ack)
+      const parsed = memberReportSchema.safeParse(raw)
+      if (!parsed.success) return reply(invalidInput(parsed.error))
+      if (!data.rooms.includes(parsed.data.roomId) || !together.isTogether(parsed.data.roomId)) {
+        return reply({ ok: false, error: { code: 'CONFLICT', message: 'Join the together room first.' } })
+      }
+      together.report(socket, parsed.data)
+      touch(socket)
+      reply({ ok: true })
+    })
+
+    socket.on('disconnect', () => {
+      batch.remove(socket.id)
+      for (const roomId of data.rooms) if (together.isTogether(roomId)) together.left(socket, roomId)
+    })
   })
 }

@@ -1,5 +1,5 @@
 import type { Actor } from '@/lib/auth/actor'
-import type { PlayerInfo, PresenceReport } from './protocol'
+import type { MemberReport, PlayerInfo, PresenceReport } from './protocol'
 
 /** What the server keeps on each /player socket (socket.data), serialisable for fetchSockets across nodes. */
 export interface PlayerSocketData {
@@ -9,6 +9,10 @@ export interface PlayerSocketData {
   rooms: string[]
   connectedAt: number
   presence: (PresenceReport & { receivedAt: number }) | null
+  /** The together room this socket is a member of, as it last reported. */
+  member?: (MemberReport & { name: string; receivedAt: number }) | null
+  /** Shown to the other members: the user's name, else their email. */
+  name?: string
 }
 
 export const playerInfo = (socketId: string, d: PlayerSocketData): PlayerInfo => ({
@@ -20,6 +24,7 @@ export const playerInfo = (socketId: string, d: PlayerSocketData): PlayerInfo =>
   rooms: d.rooms,
   connectedAt: d.connectedAt,
   presence: d.presence,
+  member: d.member ?? null,
 })
 
 /**

@@ -22,11 +22,15 @@ export const EVENTS = {
   presence: 'presence',
   /** Ack-based clock probe: the ack is the pong. */
   clockPing: 'clock.ping',
+  /** /player: a together room member's playback state and drift; no ack. */
+  memberReport: 'member.report',
   // server -> client
   /** /player: a command applied to a room, in the room's seq order. */
   commandEvent: 'command',
   /** /player: the whole state of a room, pushed when it changed outside a command (e.g. renamed). */
   roomState: 'room.state',
+  /** /player: a together room's members and the wait for a stalled one, pushed when they change. */
+  roomMembers: 'room.members',
   /** /admin: the full list of connected players (on connect, and the ack of a request). */
   playersList: 'players.list',
   /** /admin: players whose presence changed since the last flush. */
@@ -52,7 +56,10 @@ export const MAX_POSITION_MS = 2_000_000_000
 
 const positionMs = z.number().int().min(0).max(MAX_POSITION_MS)
 
-export const COMMAND_TYPES = ['playlist.load', 'play', 'pause', 'seek', 'next', 'prev', 'select'] as const
+export const COMMAND_TYPES = ['playlist.load', 'play', 'pause', 'seek', 'next', 'prev', 'select', 'rate'] as const
+/** Playback rates a room may be set to. */
+export const MIN_RATE = 0.25
+export const MAX_RATE = 4
 export type CommandType = (typeof COMMAND_TYPES)[number]
 
 const playlistLoad = z
@@ -77,6 +84,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('next'), roomId: id }),
   z.object({ type: z.literal('prev'), roomId: id }),
   z.object({ type: z.literal('select'), roomId: id, index: z.number().int().min(0).max(MAX_ROOM_VIDEOS) }),
+  z.object({ type: z.literal('rate'), roomId: id, rate: z.number().min(MIN_RATE).max(MAX_RATE) }),
 ])
 export type Command = z.infer<typeof commandSchema>
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>
@@ -155,6 +163,46 @@ export const presenceSchema = z.object({
 })
 export type PresenceReport = z.infer<typeof presenceSchema>
 
+export const MEMBER_STATES = ['playing', 'paused', 'buffering', 'waiting'] as const
+export type MemberState = (typeof MEMBER_STATES)[number]
+const driftBound = 86_400_000
+/** A together member's report: what its player does and how far it is from the room's timeline. */
+export const memberReportSchema = z.object({
+  roomId: id,
+  state: z.enum(MEMBER_STATES),
+  positionMs: z.number().min(0).max(MAX_POSITION_MS),
+  /** Player position minus the timeline's (ms): positive means ahead. */
+  driftMs: z.number().min(-driftBound).max(driftBound),
+  rttMs: z.number().min(0).max(600_000),
+  /** The last room seq this member applied. */
+  seq: z.number().int().min(0),
+})
+export type MemberReport = z.infer<typeof memberReportSchema>
+
+/** One member of a together room as everyone sees it. */
+export interface RoomMember {
+  userId: string
+  name: string
+  state: MemberState
+  positionMs: number
+  driftMs: number
+  rttMs: number
+  seq: number
+  /** Server epoch ms of the last report; null before the first. */
+  reportedAt: number | null
+}
+/** The room waits for this member until `until` (server epoch ms). */
+export interface RoomHold {
+  userId: string
+  name: string
+  until: number
+}
+export interface RoomMembersEvent {
+  roomId: string
+  members: RoomMember[]
+  hold: RoomHold | null
+}
+
 /** What /admin sees of one connected player socket. */
 export interface PlayerInfo {
   socketId: string
@@ -167,6 +215,8 @@ export interface PlayerInfo {
   rooms: string[]
   connectedAt: number
   presence: (PresenceReport & { receivedAt: number }) | null
+  /** Set while the socket is a member of a together room. */
+  member?: (MemberReport & { name: string; receivedAt: number }) | null
 }
 export interface PlayersListEvent {
   players: PlayerInfo[]
@@ -194,12 +244,14 @@ export interface PlayerClientToServer {
   [EVENTS.roomPersonal]: (req: PersonalRoomRequest, ack: (a: RoomAck) => void) => void
   [EVENTS.presence]: (report: PresenceReport) => void
   [EVENTS.clockPing]: (ping: ClockPing, ack: (pong: ClockPong) => void) => void
+  [EVENTS.memberReport]: (report: MemberReport) => void
 }
 /** A transcode pipeline event as the worker notified it; clients normalise it (lib/player/realtime.ts). */
 export type PipelineEventPayload = object
 export interface PlayerServerToClient {
   [EVENTS.commandEvent]: (event: CommandEvent) => void
   [EVENTS.roomState]: (event: RoomStateEvent) => void
+  [EVENTS.roomMembers]: (event: RoomMembersEvent) => void
   [EVENTS.pipelineEvent]: (event: PipelineEventPayload) => void
 }
 export interface AdminClientToServer {

@@ -9,7 +9,8 @@ import { serveAdmins } from './admin-namespace'
 import { type AdminNamespace, type Authenticate, authMiddleware, commonHandlers, type PlayerNamespace } from './namespaces'
 import { roomKey, servePlayers, userKey } from './player-namespace'
 import { PresenceBatch, playerInfo } from './presence'
-import { type CommandEvent, EVENTS, NAMESPACES, type PipelineEventPayload, type PlayerInfo, type RoomState } from './protocol'
+import { membersOf, TogetherRooms } from './together'
+import { type CommandEvent, EVENTS, NAMESPACES, type PipelineEventPayload, type PlayerInfo, type RoomMember, type RoomState } from './protocol'
 
 const log = rootLog.child({ c: 'realtime' })
 
@@ -123,7 +124,8 @@ export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise
   }
 
   const common = commonHandlers(publishCommand)
-  servePlayers(players, { common, limiter, batch })
+  const together = new TogetherRooms(players, publishCommand)
+  servePlayers(players, { common, limiter, batch, together })
   serveAdmins(admins, { common, limiter, listPlayers })
 
   const flush = () => {
@@ -150,6 +152,7 @@ export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise
     close: () => {
       closed = true
       clearInterval(timer)
+      together.close()
       if (current() === realtime) setCurrent(undefined)
     },
   }
@@ -173,6 +176,14 @@ export const registerRealtime = (r: Realtime | undefined): void => setCurrent(r)
 
 /** Broadcasts an applied command (REST `POST /api/v1/rooms/{id}/commands`); null when no realtime server runs here. */
 export const publishCommand = (result: CommandResult): CommandEvent | null => current()?.publishCommand(result) ?? null
+/** The connected members of a together room (across nodes); none where no realtime server runs or it does not answer. */
+export async function listRoomMembers(roomId: string): Promise<RoomMember[]> {
+  const players = await (current()?.listPlayers() ?? Promise.resolve([])).catch((err) => {
+    log.warn({ err }, 'members list failed')
+    return []
+  })
+  return membersOf(roomId, players)
+}
 export const broadcastRoomState = (roomId: string, state: RoomState): void => current()?.broadcastRoomState(roomId, state)
 export const emitToUser = (userId: string, event: ForwardedEvent, data: PipelineEventPayload, opts?: EmitOptions): void =>
   current()?.emitToUser(userId, event, data, opts)

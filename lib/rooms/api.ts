@@ -1,16 +1,19 @@
 import { operation } from '@/lib/api/operation'
 import { itemsOf } from '@/lib/api/pagination'
 import { idParams } from '@/lib/api/params'
-import { publishCommand } from '@/lib/realtime/server'
+import { listRoomMembers, publishCommand } from '@/lib/realtime/server'
 import { applyCommand } from './apply-command'
 import { createPlaylist, deletePlaylist, getPlaylist, listPlaylists, updatePlaylist } from './playlists'
 import { createRoom, deleteRoom, getRoom, listRooms } from './rooms'
+import { joinRoom, revokeInvite, rotateInvite } from './together'
 import {
   commandBodySchema,
   commandFromBody,
   commandResultSchema,
   createPlaylistInput,
   createRoomInput,
+  inviteSchema,
+  joinRoomInput,
   listPlaylistsInput,
   listRoomsInput,
   playlistSchema,
@@ -95,6 +98,8 @@ export const roomsApi = {
     method: 'post',
     path: '/api/v1/rooms',
     summary: 'Create a room',
+    description:
+      '`mode: "remote"` (the default): the owner and admins drive the players in it. `mode: "together"`: a watch party; the answer carries `joinUrl`, the invite link members open.',
     tag: 'Rooms',
     access: { scope: 'write' },
     body: { schema: createRoomInput },
@@ -107,12 +112,55 @@ export const roomsApi = {
     path: '/api/v1/rooms/{id}',
     summary: 'Room state',
     description:
-      'The authoritative state, including `seq`. A room (not a personal one) can be read by any signed-in user who knows its id, like a watch-together link.',
+      'The authoritative state, including `seq`. A remote room (not a personal one) can be read by any signed-in user who knows its id; a together room by its owner, admins and members, and it lists the connected `members`.',
     tag: 'Rooms',
     access: { scope: 'read', resource: 'room', shared: true },
     params: idParams,
     success: { status: 200, description: 'The room.', schema: roomSchema },
-    handle: ({ actor, params }) => getRoom(actor, params.id),
+    handle: async ({ actor, params }) => {
+      const room = await getRoom(actor, params.id)
+      return room.mode === 'together' ? { ...room, members: await listRoomMembers(room.id) } : room
+    },
+  }),
+
+  joinRoom: operation({
+    method: 'post',
+    path: '/api/v1/rooms/{id}/join',
+    summary: 'Join a together room',
+    description: "Makes the caller a member with the invite from the room's `joinUrl`. The owner, admins and members pass whatever invite they send.",
+    tag: 'Rooms',
+    access: { scope: 'read', resource: 'room', shared: true },
+    params: idParams,
+    body: { schema: joinRoomInput },
+    success: { status: 200, description: 'The room.', schema: roomSchema },
+    handle: async ({ actor, params, body }) => {
+      await joinRoom(actor, params.id, body)
+      return getRoom(actor, params.id)
+    },
+  }),
+
+  rotateRoomInvite: operation({
+    method: 'post',
+    path: '/api/v1/rooms/{id}/invite',
+    summary: 'New invite link',
+    description: 'Replaces the invite: the previous link admits nobody new. Members stay members.',
+    tag: 'Rooms',
+    access: { scope: 'write', resource: 'room', shared: true },
+    params: idParams,
+    success: { status: 200, description: 'The new link.', schema: inviteSchema },
+    handle: ({ actor, params }) => rotateInvite(actor, params.id),
+  }),
+
+  revokeRoomInvite: operation({
+    method: 'delete',
+    path: '/api/v1/rooms/{id}/invite',
+    summary: 'Revoke the invite link',
+    description: 'No link admits anyone new until the owner makes a new one. Members stay members.',
+    tag: 'Rooms',
+    access: { scope: 'write', resource: 'room', shared: true },
+    params: idParams,
+    success: noContent,
+    handle: ({ actor, params }) => revokeInvite(actor, params.id),
   }),
 
   deleteRoom: operation({
@@ -131,7 +179,7 @@ export const roomsApi = {
     path: '/api/v1/rooms/{id}/commands',
     summary: 'Send a playback command',
     description:
-      "Applied like a socket command: the room's next `seq` is assigned and every player in the room receives it. Only the room's owner and admins may command it.",
+      'Applied like a socket command: the room\'s next `seq` is assigned and every player in the room receives it. The room\'s owner and admins may command it; in a together room with `control: "everyone"`, so may its members.',
     tag: 'Rooms',
     access: { scope: 'write', resource: 'room', shared: true },
     params: idParams,

@@ -1,9 +1,8 @@
 import type { Actor } from '@/lib/auth/actor'
-import { isAdmin } from '@/lib/auth/actor'
 import { db, Prisma } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { type Command, commandSchema, type RoomState } from '@/lib/realtime/protocol'
-import { canCommandRoom, requireWrite } from './access'
+import { canCommandRoom, canViewRoom, commandAllowedSql, requireWrite, roomAccessSelect } from './access'
 import { assertVisibleVideos, playlistVideoIds } from './playlists'
 import { effectivePositionSql, ROOM_COLUMNS, type RoomRow, toRoomState, tsFromMs } from './state'
 
@@ -37,6 +36,9 @@ function transition(cmd: Command, now: number, videoIds: string[] | null): Prism
       return Prisma.sql`"currentIndex" = GREATEST("Room"."currentIndex" - 1, 0), "positionMs" = 0`
     case 'select':
       return Prisma.sql`"currentIndex" = ${cmd.index}::int, "positionMs" = 0`
+    // Rebased at the old rate, so the position does not jump.
+    case 'rate':
+      return Prisma.sql`"positionMs" = ${position}, "rate" = ${cmd.rate}::float8`
     case 'playlist.load': {
       const ids = videoIds ?? []
       const start = Math.min(cmd.startIndex ?? 0, ids.length - 1)
@@ -72,17 +74,18 @@ async function resolveLoad(actor: Actor, cmd: Extract<Command, { type: 'playlist
 
 /** Why the UPDATE matched no row, found with one more read (the failure path only). */
 async function explainMiss(actor: Actor, roomId: string, cmd: Command): Promise<never> {
-  const room = await db.room.findUnique({ where: { id: roomId }, select: { ownerId: true, personal: true, videoIds: true } })
-  if (!room || (room.personal && !canCommandRoom(actor, room))) throw new AppError('NOT_FOUND', 'No such room.')
-  if (!canCommandRoom(actor, room)) throw new AppError('FORBIDDEN', 'Only the room owner or an admin may command this room.')
+  const room = await db.room.findUnique({ where: { id: roomId }, select: { ...roomAccessSelect(actor), videoIds: true } })
+  if (!room || !canViewRoom(actor, room)) throw new AppError('NOT_FOUND', 'No such room.')
+  if (!canCommandRoom(actor, room))
+    throw new AppError('FORBIDDEN', 'Only the room owner, an admin or (when the room allows it) a member may command this room.')
   const len = room.videoIds?.length ?? 0
   if (cmd.type === 'select') throw new AppError('CONFLICT', `No video at index ${cmd.index} (the room has ${len}).`)
   throw new AppError('CONFLICT', 'The room has no playlist loaded.')
 }
 
 /**
- * Applies one command to a room: authorises (owner or admin; others FORBIDDEN, unknown rooms and
- * others' personal rooms NOT_FOUND), assigns the next seq and moves the state in a single
+ * Applies one command to a room: authorises (owner, admin, or a member of a together room whose
+ * control is "everyone"; others FORBIDDEN, unknown rooms and rooms the actor may not see NOT_FOUND), assigns the next seq and moves the state in a single
  * `UPDATE … RETURNING` (one round trip; playlist.load reads the videos first). The caller
  * broadcasts the result (publishCommand in lib/realtime/server).
  */
@@ -92,10 +95,9 @@ export async function applyCommand(actor: Actor, roomId: string, command: Comman
   if (cmd.roomId !== roomId) throw new AppError('INVALID_INPUT', 'The command names another room.')
   const videoIds = cmd.type === 'playlist.load' ? await resolveLoad(actor, cmd) : null
   const now = Date.now()
-  const admin = isAdmin(actor)
   const rows = await db.$queryRaw<RoomRow[]>`
     UPDATE "Room" SET ${transition(cmd, now, videoIds)}, "seq" = "Room"."seq" + 1, "updatedAt" = ${tsFromMs(now)}
-    WHERE "id" = ${roomId} AND ("ownerId" = ${actor.userId} OR ${admin}::boolean) ${precondition(cmd)}
+    WHERE "id" = ${roomId} AND ${commandAllowedSql(actor)} ${precondition(cmd)}
     RETURNING ${ROOM_COLUMNS}`
   if (rows.length === 0) return explainMiss(actor, roomId, cmd)
   const state = toRoomState(rows[0])

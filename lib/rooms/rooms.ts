@@ -3,32 +3,58 @@ import { isAdmin } from '@/lib/auth/actor'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { clientIdSchema, type RoomState } from '@/lib/realtime/protocol'
-import { canViewRoom, requireRead, requireWrite } from './access'
+import { canViewRoom, requireRead, requireWrite, roomAccessSelect } from './access'
 import { createRoomInput, type CreateRoomInput, type ListRoomsInput, listRoomsInput } from './schemas'
 import { effectivePositionSql, modelToRoomState, ROOM_COLUMNS, type RoomRow, toRoomState, tsFromMs } from './state'
+import { joinUrlFor, newInviteToken } from './together'
 
-/** A room as the REST layer lists it: the state plus who owns it. */
-export type RoomView = RoomState & { ownerId: string; personal: boolean }
+/** A room as the REST layer lists it: the state, who owns it and how it is shared. */
+export type RoomView = RoomState & {
+  ownerId: string
+  personal: boolean
+  mode: 'remote' | 'together'
+  control: 'host' | 'everyone'
+  guests: boolean
+  waitMs: number
+  joinUrl: string | null
+}
 
-const view = (room: Parameters<typeof modelToRoomState>[0] & { ownerId: string; personal: boolean }): RoomView => ({
+type RoomModel = Parameters<typeof modelToRoomState>[0] & {
+  ownerId: string
+  personal: boolean
+  mode: 'remote' | 'together'
+  control: 'host' | 'everyone'
+  guests: boolean
+  waitMs: number
+  inviteToken: string | null
+}
+
+/** The invite link is the owner's to hand out (and admins'), not every member's. */
+const view = (room: RoomModel, actor: Actor): RoomView => ({
   ...modelToRoomState(room),
   ownerId: room.ownerId,
   personal: room.personal,
+  mode: room.mode,
+  control: room.control,
+  guests: room.guests,
+  waitMs: room.waitMs,
+  joinUrl: room.mode === 'together' && room.inviteToken && (room.ownerId === actor.userId || isAdmin(actor)) ? joinUrlFor(room.id, room.inviteToken) : null,
 })
 
 export async function createRoom(actor: Actor, input: CreateRoomInput): Promise<RoomView> {
   requireWrite(actor)
-  const { name } = createRoomInput.parse(input)
-  const room = await db.room.create({ data: { ownerId: actor.userId, name, videoIds: [] } })
-  return view(room)
+  const { name, mode, control, guests, waitMs } = createRoomInput.parse(input)
+  const together = mode === 'together' ? { control, guests, waitMs, inviteToken: newInviteToken() } : {}
+  const room = await db.room.create({ data: { ownerId: actor.userId, name, videoIds: [], mode, ...together } })
+  return view(room, actor)
 }
 
-/** NOT_FOUND both for a missing room and one the actor may not see (personal rooms of others). */
+/** NOT_FOUND both for a missing room and one the actor may not see (others' personal rooms, together rooms one is not a member of). */
 export async function getRoom(actor: Actor, id: string): Promise<RoomView> {
   requireRead(actor)
-  const room = await db.room.findUnique({ where: { id } })
+  const room = await db.room.findUnique({ where: { id }, include: { members: roomAccessSelect(actor).members } })
   if (!room || !canViewRoom(actor, room)) throw new AppError('NOT_FOUND', 'No such room.')
-  return view(room)
+  return view(room, actor)
 }
 
 /** The actor's own rooms; admins see everyone's. Personal rooms only when asked for. */
@@ -40,12 +66,12 @@ export async function listRooms(actor: Actor, input: ListRoomsInput = {}): Promi
     orderBy: { updatedAt: 'desc' },
     take: 500,
   })
-  return rooms.map(view)
+  return rooms.map((r) => view(r, actor))
 }
 
 export async function deleteRoom(actor: Actor, id: string): Promise<void> {
   requireWrite(actor)
-  const room = await db.room.findUnique({ where: { id }, select: { ownerId: true, personal: true } })
+  const room = await db.room.findUnique({ where: { id }, select: roomAccessSelect(actor) })
   if (!room || !canViewRoom(actor, room)) throw new AppError('NOT_FOUND', 'No such room.')
   if (room.ownerId !== actor.userId && !isAdmin(actor)) throw new AppError('FORBIDDEN', 'Only the owner may delete this room.')
   await db.room.delete({ where: { id } })

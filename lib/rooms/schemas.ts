@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { type Command, clientIdSchema, commandSchema, MAX_ROOM_VIDEOS, roomStateSchema } from '@/lib/realtime/protocol'
+import { type Command, clientIdSchema, commandSchema, MAX_ROOM_VIDEOS, MEMBER_STATES, roomStateSchema } from '@/lib/realtime/protocol'
 import { idString, plainText } from '@/lib/validation/text'
 import { visibilitySchema } from '@/lib/videos/schemas'
 
@@ -12,8 +12,27 @@ const id = idString(128)
 /** A flag from JSON (true/false) or a query string ("true"/"1"/"false"/"0"...). */
 const flag = z.union([z.boolean(), z.stringbool()]).default(false)
 
-export const createRoomInput = z.object({ name })
-export type CreateRoomInput = z.infer<typeof createRoomInput>
+export const ROOM_MODES = ['remote', 'together'] as const
+export const ROOM_CONTROLS = ['host', 'everyone'] as const
+/** Longest wait for a stalled member a room may ask for (ms). */
+export const MAX_WAIT_MS = 30_000
+
+export const createRoomInput = z
+  .object({
+    name,
+    mode: z.enum(ROOM_MODES).default('remote'),
+    control: z.enum(ROOM_CONTROLS).optional().meta({ description: 'Together rooms: who commands besides the owner (default host).' }),
+    guests: z.boolean().optional().meta({ description: 'Together rooms: anonymous viewers with the link may join (public videos only).' }),
+    waitMs: z.int().min(0).max(MAX_WAIT_MS).optional().meta({ description: 'Together rooms: how long everyone waits for a stalled member (default 3000).' }),
+  })
+  .refine((v) => v.mode === 'together' || (v.control === undefined && v.guests === undefined && v.waitMs === undefined), {
+    message: 'control, guests and waitMs are for together rooms',
+    path: ['mode'],
+  })
+export type CreateRoomInput = z.input<typeof createRoomInput>
+
+export const joinRoomInput = z.object({ invite: z.string().min(1).max(128) })
+export type JoinRoomInput = z.infer<typeof joinRoomInput>
 
 export const personalRoomInput = z.object({ clientId: clientIdSchema })
 
@@ -59,10 +78,41 @@ export type ListPlaylistsInput = z.input<typeof listPlaylistsInput>
 
 // Response shapes.
 
-export const roomSchema = roomStateSchema.extend({ ownerId: z.string(), personal: z.boolean() }).meta({
-  id: 'Room',
-  description: "A room's authoritative playback state. `updatedAt` is server epoch ms; while playing, the position advances from `positionMs` at `rate`.",
-})
+export const roomMemberSchema = z
+  .object({
+    userId: z.string(),
+    name: z.string(),
+    state: z.enum(MEMBER_STATES),
+    positionMs: z.number(),
+    driftMs: z.number().meta({ description: "Player position minus the room's timeline (ms); positive means ahead." }),
+    rttMs: z.number(),
+    seq: z.int().meta({ description: 'The last room seq the member applied (its acknowledgement).' }),
+    reportedAt: z.number().nullable().meta({ description: 'Server epoch ms of the last report.' }),
+  })
+  .meta({ id: 'RoomMember' })
+
+export const roomHoldSchema = z
+  .object({ userId: z.string(), name: z.string(), until: z.number().meta({ description: 'Server epoch ms; everyone continues then at the latest.' }) })
+  .meta({ id: 'RoomHold', description: 'The room waits for this stalled member.' })
+
+export const roomSchema = roomStateSchema
+  .extend({
+    ownerId: z.string(),
+    personal: z.boolean(),
+    mode: z.enum(ROOM_MODES),
+    control: z.enum(ROOM_CONTROLS),
+    guests: z.boolean(),
+    waitMs: z.int(),
+    joinUrl: z.string().nullable().meta({ description: 'Together rooms, for the owner and admins: the invite link (null once revoked).' }),
+    members: z.array(roomMemberSchema).optional().meta({ description: 'Together rooms, on a single room: the connected members.' }),
+    hold: roomHoldSchema.nullable().optional(),
+  })
+  .meta({
+    id: 'Room',
+    description: "A room's authoritative playback state. `updatedAt` is server epoch ms; while playing, the position advances from `positionMs` at `rate`.",
+  })
+
+export const inviteSchema = z.object({ roomId: z.string(), joinUrl: z.string() }).meta({ id: 'RoomInvite' })
 
 export const playlistItemSchema = z.object({
   position: z.int(),

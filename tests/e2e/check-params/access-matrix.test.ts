@@ -41,6 +41,8 @@ const BODIES: Record<string, (f: Fixture) => unknown> = {
   updatePlaylist: () => ({ name: 'Renamed playlist' }),
   createRoom: () => ({ name: 'Made by check-params' }),
   sendRoomCommand: () => ({ type: 'seek', positionMs: 1000 }),
+  // A wrong invite: members-to-be get 403, while the owner and admins pass whatever they send.
+  joinRoom: () => ({ invite: 'not-the-invite' }),
   createWebhook: () => ({ url: 'http://127.0.0.2:1024/made-by-check-params', events: ['video.ready'] }),
   updateWebhook: () => ({ active: false }),
   createApiKey: () => ({ name: 'made-by-check-params', scopes: ['read'] }),
