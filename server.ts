@@ -6,6 +6,7 @@ import { mediaCorsPolicy } from '@/lib/config/media-origin'
 import { contentStore } from '@/lib/content/store'
 import { OpenResponses } from '@/lib/streaming/admission'
 import { handleContentRequest } from '@/lib/streaming/http-server'
+import { storeRedirectPolicy } from '@/lib/streaming/redirect'
 import { createTusServer, tusRequestHandler } from '@/lib/uploads/tus'
 import { authorizeContent, describeOriginal } from '@/lib/web/content-access'
 import { mediaHostOnly } from '@/lib/web/media-host'
@@ -23,6 +24,7 @@ const serveMedia = (req: IncomingMessage, res: ServerResponse) =>
     authorize: authorizeContent,
     describeOriginal,
     store: contentStore(),
+    redirect: storeRedirectPolicy(),
     delivery: { idleTimeoutMs: delivery.idleTimeoutS * 1000 },
     openResponses: openMediaResponses,
     cors: corsPolicy,

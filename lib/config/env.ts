@@ -112,6 +112,15 @@ const schema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** 1: `endpoint/bucket/key` URLs (MinIO, Ceph RGW, Swift); 0: `bucket.endpoint/key` (AWS, R2). */
   S3_FORCE_PATH_STYLE: z.enum(['0', '1']).default('0'),
+  /** With CONTENT_STORE=s3, which media requests a node answers with a 302 to a presigned URL instead of streaming: none, public stored files, or private ones too (short-lived). */
+  S3_REDIRECT: z.enum(['off', 'public', 'all']).default('off'),
+  /** Base URL of a CDN whose origin is the bucket (S3_PREFIX included in its paths): public stored files are sent there. */
+  CDN_BASE_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
   /** Proxy port of `npm run s3:local` (a local Swift with the S3 API), so its endpoint stays the same across runs. */
   S3_LOCAL_PORT: z.coerce.number().int().min(1).max(65535).default(8333),
 })

@@ -59,3 +59,13 @@ export function isPlayerFile(relPath: string): boolean {
 export function isPartialPlayerFile(relPath: string): boolean {
   return relPath !== ORIGINAL && !relPath.startsWith(`${THUMBS_DIR}/`) && isPlayerFile(relPath)
 }
+
+/**
+ * Where a file a running encode serves lives in a remote store. Segments never change once written,
+ * so the worker uploads them straight to their final names; only the growing playlists and
+ * manifests live under `.partial/` (and are replaced as the encode goes on).
+ */
+export function remoteLivePath(relPath: string): string {
+  const inner = relPath.startsWith(`${PARTIAL_DIR}/`) ? relPath.slice(PARTIAL_DIR.length + 1) : relPath
+  return inner.startsWith(`${STREAMS_DIR}/`) ? inner : relPath
+}

@@ -12,3 +12,8 @@ export function contentDir(hash: string, dataDir = env().dataDir): string {
   if (!HASH_RE.test(hash)) throw new Error(`not a content hash: ${hash}`)
   return path.join(contentRoot(dataDir), hash.slice(0, 2), hash)
 }
+
+/** This node's scratch space for encodes whose content lives in a remote store (never served). */
+export function workRoot(dataDir = env().dataDir): string {
+  return path.join(dataDir, 'work')
+}

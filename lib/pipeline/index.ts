@@ -11,7 +11,7 @@ export type { PlannedRendition, Playable, SegmentReady, TranscodePlan, Transcode
 export { planTranscode, runTranscode } from './encode'
 export type { PipelineFailure, RejectReason } from './errors'
 export { MediaRejected, PipelineError } from './errors'
-export { partialDir, promotePartial, removePipelineOutputs, thumbsPartialDir } from './outputs'
+export { isPipelineOutput, partialDir, promotePartial, removePipelineOutputs, thumbsPartialDir } from './outputs'
 export type { Previews } from './previews'
 export { makePreviews } from './previews'
 export type { ProbeFacts } from './probe'

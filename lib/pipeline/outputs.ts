@@ -8,6 +8,12 @@ import { DASH_MANIFEST, HLS_MASTER, LOGS_DIR, PARTIAL_DIR, STREAMS_DIR, THUMBS_D
 const MANAGED_FILE = /^(manifest\.mpd|master\.m3u8|media_\d+\.m3u8)(\.tmp)?$/
 const MANAGED_DIRS = new Set([STREAMS_DIR, THUMBS_DIR, LOGS_DIR, PARTIAL_DIR, THUMBS_PARTIAL_DIR])
 
+/** Whether a file of a content (path under its hash) is the pipeline's, i.e. what a new attempt replaces. */
+export function isPipelineOutput(relPath: string): boolean {
+  const first = relPath.split('/')[0]
+  return MANAGED_DIRS.has(first) || (first === relPath && MANAGED_FILE.test(relPath))
+}
+
 export function partialDir(outDir: string): string {
   return path.join(outDir, PARTIAL_DIR)
 }

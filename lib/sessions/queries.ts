@@ -1,10 +1,9 @@
-import { open } from 'node:fs/promises'
 import { z } from 'zod'
 import { type Actor, isAdmin } from '@/lib/auth/actor'
 import { env } from '@/lib/config/env'
 import { FFMPEG_LOG } from '@/lib/content/layout'
-import { contentDir } from '@/lib/content/paths'
-import { localContentStore } from '@/lib/content/store'
+import { contentDir, workRoot } from '@/lib/content/paths'
+import { contentStore, UnsatisfiableRangeError } from '@/lib/content/store'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { SESSION_POLICY } from '@/lib/queue/policy'
@@ -77,22 +76,29 @@ export async function sessionHealth(s: Session) {
  */
 export function relativeToContent(text: string, hash: string): string {
   const dir = contentDir(hash)
+  // With a remote store the encode ran in a scratch folder `<hash>-<random>` of its worker.
+  const scratch = new RegExp(`${escapeRegExp(workRoot())}/${hash}-[0-9a-f]+`, 'g')
   // The folder's name ends in the 64-hex hash, so replacing it cannot hit anything else.
-  return text.replaceAll(`${dir}/`, '').replaceAll(dir, '.').replaceAll(`${env().dataDir}/`, '')
+  return text
+    .replace(new RegExp(`${scratch.source}/`, 'g'), '')
+    .replace(scratch, '.')
+    .replaceAll(`${dir}/`, '')
+    .replaceAll(dir, '.')
+    .replaceAll(`${env().dataDir}/`, '')
 }
 
 /** The last `bytes` of the FFmpeg log of the session's content (empty before the first run), paths relative to the content. */
 export async function sessionLogTail(s: Session, bytes: number): Promise<string> {
-  const file = localContentStore().filePath(s.contentHash, FFMPEG_LOG)
-  const handle = await open(file, 'r').catch(() => null)
-  if (!handle) return ''
-  try {
-    const { size } = await handle.stat()
-    const start = Math.max(0, size - bytes)
-    const buf = Buffer.alloc(size - start)
-    await handle.read(buf, 0, buf.length, start)
-    return relativeToContent(buf.toString('utf8'), s.contentHash)
-  } finally {
-    await handle.close()
-  }
+  const read = await contentStore()
+    .read(s.contentHash, FFMPEG_LOG, { suffix: bytes })
+    .catch((err) => {
+      // An empty log has no last bytes to give.
+      if (err instanceof UnsatisfiableRangeError) return null
+      throw err
+    })
+  if (!read) return ''
+  const text = Buffer.concat(await read.body.toArray()).toString('utf8')
+  return relativeToContent(text, s.contentHash)
 }
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

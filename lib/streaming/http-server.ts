@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { ORIGINAL } from '@/lib/content/layout'
+import { ORIGINAL, remoteLivePath } from '@/lib/content/layout'
 import type { ContentStore } from '@/lib/content/store'
 import { HASH_RE } from '@/lib/content/paths'
 import { toProblem } from '@/lib/errors/app-error'
@@ -33,7 +33,16 @@ export interface OriginalFacts {
 }
 
 /** `'front'`: authorized for the nginx front, which sends the bytes itself; `'preflight'`: a CORS OPTIONS answered. */
-export type ContentOutcome = SendOutcome | 'problem' | 'front' | 'preflight'
+export type ContentOutcome = SendOutcome | 'problem' | 'front' | 'preflight' | 'redirect'
+
+export type RedirectPolicy = (file: {
+  store: ContentStore
+  hash: string
+  relPath: string
+  access: AccessKind
+  originalType?: string
+  filename?: string
+}) => Promise<string | null>
 
 export interface ContentRequestOptions {
   authorize: Authorize
@@ -46,8 +55,10 @@ export interface ContentRequestOptions {
   cors?: CorsPolicy
   /** Ceilings on open media responses sent by this process (not those the front sends); none when absent. */
   openResponses?: OpenResponses
-  /** Where content lives; a remote store's original is read from it (other files still from `dataDir`). */
+  /** Where content lives: a remote store's files are read from it, local ones from `dataDir`. */
   store?: ContentStore
+  /** Where to send a client instead of streaming a remote store's file (a CDN or presigned URL); null: stream it. */
+  redirect?: RedirectPolicy
   /** Called once the response is over, e.g. for metrics, with the body bytes a complete response carried. */
   onDone?: (outcome: ContentOutcome, target: ContentUrl, bodyBytes: number) => void
 }
@@ -134,25 +145,34 @@ export async function handleContentRequest(req: IncomingMessage, res: ServerResp
     corsHeaders = corsHeadersFor(authorized, req.headers.origin, cors)
     const live = file.relPath.startsWith(PARTIAL_PREFIX)
     const original = file.relPath === ORIGINAL ? await options.describeOriginal?.(target.hash) : undefined
-    if (cameThroughFront(req)) {
-      const access = live ? 'live' : authorized
+    const access = live ? 'live' : authorized
+    // A remote store's bytes are not on this node's disk: the front has nothing to send them from.
+    const store = options.store && options.store.kind !== 'local' ? options.store : undefined
+    if (cameThroughFront(req) && !store) {
       const answer = { file, access, originalType: original?.type, filename: original?.filename, dataDir: options.dataDir }
       await answerForFront(res, answer, corsHeaders)
       // The front sends the bytes: they are its to count.
       options.onDone?.('front', target, 0)
       return true
     }
-    const remote =
-      options.store && options.store.kind !== 'local' && file.relPath === ORIGINAL ? await remoteFile(options.store, file.hash, ORIGINAL) : undefined
-    const serve = () =>
+    if (store && options.redirect) {
+      const location = await options.redirect({ store, hash: file.hash, relPath: file.relPath, access, originalType: original?.type, filename: original?.filename })
+      if (location) {
+        res.writeHead(302, { Location: location, 'Cache-Control': 'no-store', 'Content-Length': '0', ...MEDIA_SECURITY_HEADERS, ...corsHeaders })
+        res.end()
+        options.onDone?.('redirect', target, 0)
+        return true
+      }
+    }
+    const serve = async () =>
       serveFile({
-        remote,
+        remote: store ? await remoteFile(store, file.hash, live ? remoteLivePath(file.relPath) : file.relPath, { live }) : undefined,
         method,
         header: headerGetter(req.headers),
         filePath: file.absPath,
         hash: file.hash,
         relPath: file.relPath,
-        access: live ? 'live' : authorized,
+        access,
         originalType: original?.type,
         filename: original?.filename,
         pieceSize: options.pieceSize,

@@ -26,11 +26,29 @@ async function cachedHead(store: ContentStore, hash: string, relPath: string): P
 }
 
 /**
+ * A growing playlist of a running encode: replaced as segments arrive, so its size and ETag are
+ * only good together with its bytes. One GET of the whole (small) file gives all three.
+ */
+async function liveFile(store: ContentStore, hash: string, relPath: string): Promise<RemoteFile> {
+  const read = await store.read(hash, relPath)
+  if (!read) throw new AppError('NOT_FOUND', 'No such file.')
+  const bytes = Buffer.concat(await read.body.toArray())
+  return {
+    size: bytes.length,
+    etag: read.etag,
+    lastModifiedMs: read.lastModified.getTime(),
+    slice: (start, end) => Readable.from([bytes.subarray(start, end + 1)]),
+  }
+}
+
+/**
  * A file of a remote content store as `serveFile` reads it: size and ETag from a (remembered)
  * HEAD, each slice one ranged GET opened on first read (a response never read costs no request).
+ * `live`: a running encode's file, never remembered (playlists change, a retry replaces segments).
  */
-export async function remoteFile(store: ContentStore, hash: string, relPath: string): Promise<RemoteFile> {
-  const head = await cachedHead(store, hash, relPath)
+export async function remoteFile(store: ContentStore, hash: string, relPath: string, opts: { live?: boolean } = {}): Promise<RemoteFile> {
+  if (opts.live && /\.(m3u8|mpd)$/.test(relPath)) return liveFile(store, hash, relPath)
+  const head = opts.live ? await store.head(hash, relPath) : await cachedHead(store, hash, relPath)
   if (!head) throw new AppError('NOT_FOUND', 'No such file.')
   return {
     size: head.size,

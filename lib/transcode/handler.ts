@@ -1,6 +1,7 @@
+import { mkdir } from 'node:fs/promises'
 import { streamingConfig } from '@/lib/config/streaming'
-import { ORIGINAL } from '@/lib/content/layout'
-import { localContentStore } from '@/lib/content/store'
+import { workRoot } from '@/lib/content/paths'
+import { contentStore, localContentStore } from '@/lib/content/store'
 import { db, type Prisma, type TranscodeSession } from '@/lib/db'
 import { log } from '@/lib/log'
 import { type ProcessResult, processContent, type StreamingConfig, type TranscodeProgress } from '@/lib/pipeline'
@@ -12,6 +13,7 @@ import { CircuitBreaker } from './breaker'
 import { carryOut } from './carry-out'
 import { freeBytes, requiredBytesFor } from './disk'
 import { decideOutcome, type Failure, failureOf, type Outcome } from './outcome'
+import { openWorkspace, type Workspace } from './workspace'
 
 const wlog = log.child({ c: 'transcode' })
 
@@ -41,14 +43,14 @@ async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, co
   const { workerId, signal } = ctx
   const slog = wlog.child({ session: session.id, attempt: session.attempt })
   const content = await db.content.findUnique({ where: { hash: session.contentHash } })
-  const store = localContentStore()
-  if (!content || !(await store.has(session.contentHash))) {
+  const store = contentStore()
+  if (!content || !(await store.has(session.contentHash).catch(() => true))) {
     return { failure: { kind: 'missing-original', reason: 'the uploaded file is missing from the content store' } }
   }
   if (session.attempt > session.maxAttempts) {
     return { failure: { kind: 'attempts-exhausted', reason: `gave up after ${session.maxAttempts} attempts (workers stopped mid-encode)` } }
   }
-  const free = await freeBytes(store.filePath(session.contentHash, '.')).catch(() => Number.POSITIVE_INFINITY)
+  const free = await freeBytes(store.kind === 'local' ? localContentStore().filePath(session.contentHash, '.') : await scratchRoot()).catch(() => Number.POSITIVE_INFINITY)
   if (free < requiredBytesFor(Number(content.size))) {
     return { failure: { kind: 'disk-low', reason: `not enough free disk space (${Math.round(free / 1024 ** 2)} MiB free)` } }
   }
@@ -73,10 +75,13 @@ async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, co
     void publishEvent(session.id, session.contentHash, 'ProgressUpdate', { ...data, percent: p.percent }, persist).catch(() => {})
   }
 
+  let workspace: Workspace | undefined
   try {
+    workspace = await openWorkspace(store, session.contentHash, signal)
+    const { inputPath, outDir, onSegment } = workspace
     const result = await processContent({
-      inputPath: store.filePath(session.contentHash, ORIGINAL),
-      outDir: store.filePath(session.contentHash, ''),
+      inputPath,
+      outDir,
       config: ladderUpTo(config, session.profile),
       signal,
       fallback: session.fallback,
@@ -93,6 +98,7 @@ async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, co
             (err) => slog.warn({ err: (err as Error).message }, 'could not record the probe facts'),
           ),
       onSegment: (s) => {
+        onSegment()
         // Every segment is notified; the first of each rendition is also kept in the timeline.
         void publishEvent(
           session.id,
@@ -106,6 +112,7 @@ async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, co
         void publishEvent(session.id, session.contentHash, 'ManifestUpdated', { playable: true, afterMs: p.elapsedMs }).catch(() => {})
       },
     })
+    await workspace.finish()
     slog.info({ speed: result.encode.speed, firstPlayableMs: result.encode.firstPlayableMs }, 'session encoded')
     return { stored: storedRun(result) }
   } catch (err) {
@@ -117,8 +124,18 @@ async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, co
     }
     const failure = failureOf(err)
     slog.warn({ err: failure.reason, kind: failure.kind }, 'session attempt failed')
+    await workspace?.failed()
     return { failure }
+  } finally {
+    await workspace?.close()
   }
+}
+
+/** This node's scratch directory for remote-store encodes, created so its disk can be measured. */
+async function scratchRoot(): Promise<string> {
+  const dir = workRoot()
+  await mkdir(dir, { recursive: true }).catch(() => {})
+  return dir
 }
 
 /** The rows a stored run writes, from the pipeline's result. */

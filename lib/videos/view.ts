@@ -1,7 +1,6 @@
-import { stat } from 'node:fs/promises'
 import type { Actor } from '@/lib/auth/actor'
 import { mediaUrl } from '@/lib/config/media-origin'
-import { localContentStore } from '@/lib/content/store'
+import { contentStore } from '@/lib/content/store'
 import { DASH_MANIFEST, HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT } from '@/lib/content/layout'
 import { type PlayabilityFacts, playabilityOf } from '@/lib/content/playability'
 import { directPlayMaxBytes } from '@/lib/uploads/config'
@@ -63,7 +62,7 @@ export async function playbackUrls(opts: {
   const hash = opts.video.contentHash
   const ready = status === 'ready'
   const base = await contentBase(opts.video, opts.viewerId, ready)
-  const partial = !ready && status === 'processing' && (await stat(localContentStore().filePath(hash, `${PARTIAL_DIR}/${HLS_MASTER}`)).catch(() => null))
+  const partial = !ready && status === 'processing' && (await contentStore().head(hash, `${PARTIAL_DIR}/${HLS_MASTER}`).catch(() => null))
   const hls = ready ? `${base}/${HLS_MASTER}` : partial ? `${base}/${PARTIAL_DIR}/${HLS_MASTER}` : null
   return {
     direct: `${base}/original`,

@@ -5,8 +5,9 @@ import { s3SettingsFromEnv } from './s3-client'
 import type { ContentStore } from './types'
 
 export { localContentStore } from './local'
+export { readStoredFile } from './read'
 export { hashFile, tempDir, writeHashed } from './scratch'
-export type { ContentStore, LocalContentStore, ObjectRead, ReadRange, StoredEntry, StoredObject } from './types'
+export type { ContentStore, LocalContentStore, ObjectRead, PresignOptions, ReadRange, StoredEntry, StoredObject } from './types'
 export { UnsatisfiableRangeError } from './types'
 
 let configured: ContentStore | undefined

@@ -1,11 +1,14 @@
+import { PARTIAL_DIR } from '@/lib/content/layout'
 import { HASH_RE } from '@/lib/content/paths'
 
-// Names under a hash are ours (`original`, `streams/0/seg-0-00001.m4s`, `logs/ffmpeg.log`, …):
+// Names under a hash are ours (`original`, `streams/0/seg-0-00001.m4s`, `.partial/master.m3u8`, …):
 // plain segments only, so no key can climb out of its hash or collide across hashes.
+// The one dot-name is a running encode's growing playlists, first in the path.
 const SEGMENT_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/
 
 export function assertRelPath(relPath: string): void {
-  if (!relPath.split('/').every((s) => SEGMENT_RE.test(s) && s !== '.' && s !== '..')) throw new Error(`not a stored file name: ${relPath}`)
+  const ok = relPath.split('/').every((s, i) => SEGMENT_RE.test(s) || (i === 0 && s === PARTIAL_DIR && relPath.length > s.length))
+  if (!ok) throw new Error(`not a stored file name: ${relPath}`)
 }
 
 /** `''` or `a/b/`: what S3_PREFIX means, however it was written. */

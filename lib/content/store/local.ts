@@ -5,9 +5,9 @@ import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { env } from '@/lib/config/env'
-import { contentDir, HASH_RE } from '@/lib/content/paths'
+import { contentDir, contentRoot, HASH_RE } from '@/lib/content/paths'
 import { assertRelPath } from './keys'
-import { type LocalContentStore, type ReadRange, type StoredObject, UnsatisfiableRangeError } from './types'
+import { type LocalContentStore, type ReadRange, type StoredEntry, type StoredObject, UnsatisfiableRangeError } from './types'
 
 const READ_PIECE = 1 << 20
 
@@ -26,12 +26,15 @@ export function resolveRange(range: ReadRange | undefined, size: number): { star
   return { start: range.start, end: Math.min(range.end, size - 1) }
 }
 
-async function listFiles(dir: string, base = ''): Promise<{ relPath: string; size: number }[]> {
-  const out: { relPath: string; size: number }[] = []
+async function listFiles(dir: string, base = ''): Promise<StoredEntry[]> {
+  const out: StoredEntry[] = []
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     const rel = base ? `${base}/${entry.name}` : entry.name
     if (entry.isDirectory()) out.push(...(await listFiles(path.join(dir, entry.name), rel)))
-    else if (entry.isFile()) out.push({ relPath: rel, size: (await stat(path.join(dir, entry.name))).size })
+    else if (entry.isFile()) {
+      const s = await stat(path.join(dir, entry.name))
+      out.push({ relPath: rel, size: s.size, lastModified: s.mtime })
+    }
   }
   return out
 }
@@ -92,6 +95,18 @@ export function localContentStore(dataDir = env().dataDir): LocalContentStore {
     },
     async remove(hash) {
       await rm(contentDir(hash, dataDir), { recursive: true, force: true })
+    },
+    async removeFiles(hash, relPaths) {
+      await Promise.all(relPaths.map((p) => rm(file(hash, p), { force: true })))
+    },
+    async listHashes() {
+      const root = contentRoot(dataDir)
+      const out: string[] = []
+      for (const prefix of await readdir(root).catch(() => [])) {
+        if (!/^[0-9a-f]{2}$/.test(prefix)) continue
+        for (const hash of await readdir(path.join(root, prefix)).catch(() => [])) if (HASH_RE.test(hash) && hash.startsWith(prefix)) out.push(hash)
+      }
+      return out
     },
     async presignedGetUrl() {
       return null

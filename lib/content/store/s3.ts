@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import { HASH_RE } from '@/lib/content/paths'
 import { hashKeyPrefix, objectKey } from './keys'
 import { createS3Client, type S3Settings } from './s3-client'
 import { type ContentStore, type ObjectRead, type ReadRange, type StoredEntry, type StoredObject, UnsatisfiableRangeError } from './types'
@@ -66,9 +67,19 @@ export function s3ContentStore(settings: S3Settings, client: S3Client = createS3
     const prefix = hashKeyPrefix(settings.prefix, hash)
     const out: StoredEntry[] = []
     for await (const page of paginateListObjectsV2({ client }, { Bucket, Prefix: prefix })) {
-      for (const o of page.Contents ?? []) if (o.Key) out.push({ relPath: o.Key.slice(prefix.length), size: o.Size ?? 0 })
+      for (const o of page.Contents ?? [])
+        if (o.Key) out.push({ relPath: o.Key.slice(prefix.length), size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) })
     }
     return out
+  }
+
+  const deleteKeys = async (hash: string, keys: string[]) => {
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const Objects = keys.slice(i, i + DELETE_BATCH).map((Key) => ({ Key }))
+      const r = await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects, Quiet: true } }))
+      const failed = (r.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey')
+      if (failed.length) throw new Error(`S3 could not delete ${failed.length} objects of ${hash}: ${failed[0].Code} ${failed[0].Message ?? ''}`.trim())
+    }
   }
 
   return {
@@ -114,15 +125,35 @@ export function s3ContentStore(settings: S3Settings, client: S3Client = createS3
     list,
     async remove(hash) {
       const prefix = hashKeyPrefix(settings.prefix, hash)
-      const keys = (await list(hash)).map((e) => ({ Key: prefix + e.relPath }))
-      for (let i = 0; i < keys.length; i += DELETE_BATCH) {
-        const r = await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys.slice(i, i + DELETE_BATCH), Quiet: true } }))
-        const failed = (r.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey')
-        if (failed.length) throw new Error(`S3 could not delete ${failed.length} objects of ${hash}: ${failed[0].Code} ${failed[0].Message ?? ''}`.trim())
+      await deleteKeys(
+        hash,
+        (await list(hash)).map((e) => prefix + e.relPath),
+      )
+    },
+    async removeFiles(hash, relPaths) {
+      await deleteKeys(
+        hash,
+        relPaths.map((p) => key(hash, p)),
+      )
+    },
+    async listHashes() {
+      const out: string[] = []
+      for await (const page of paginateListObjectsV2({ client }, { Bucket, Prefix: settings.prefix, Delimiter: '/' })) {
+        for (const p of page.CommonPrefixes ?? []) {
+          const hash = p.Prefix?.slice(settings.prefix.length, -1) ?? ''
+          if (HASH_RE.test(hash)) out.push(hash)
+        }
       }
+      return out
     },
     presignedGetUrl(hash, relPath, opts) {
-      const command = new GetObjectCommand({ Bucket, Key: key(hash, relPath), ResponseContentType: opts.contentType })
+      const command = new GetObjectCommand({
+        Bucket,
+        Key: key(hash, relPath),
+        ResponseContentType: opts.contentType,
+        ResponseContentDisposition: opts.contentDisposition,
+        ResponseCacheControl: opts.cacheControl,
+      })
       return getSignedUrl(client, command, { expiresIn: opts.expiresInSeconds })
     },
   }

@@ -11,6 +11,7 @@ export interface StoredEntry {
   /** Path under the hash, `/`-separated. */
   relPath: string
   size: number
+  lastModified: Date
 }
 
 /** Inclusive byte positions, or the last `suffix` bytes (`bytes=-N`). */
@@ -34,6 +35,14 @@ export class UnsatisfiableRangeError extends Error {
  * Where content lives, addressed as `<hash>/<relPath>`: local disk (`local.ts`) or an S3 bucket
  * (`s3.ts`). Everything under a hash is written once and never changed in place.
  */
+/** A presigned GET's lifetime, and the response headers it makes the store send. */
+export interface PresignOptions {
+  expiresInSeconds: number
+  contentType?: string
+  contentDisposition?: string
+  cacheControl?: string
+}
+
 export interface ContentStore {
   readonly kind: 'local' | 's3'
   /** True when the hash's original is stored. */
@@ -48,8 +57,12 @@ export interface ContentStore {
   list(hash: string): Promise<StoredEntry[]>
   /** Deletes everything under the hash. */
   remove(hash: string): Promise<void>
+  /** Deletes these files of the hash (missing ones are no error). */
+  removeFiles(hash: string, relPaths: string[]): Promise<void>
+  /** Every hash that has at least one file. */
+  listHashes(): Promise<string[]>
   /** A URL anyone holding it may GET for `expiresInSeconds`; null where the store has none (local disk). */
-  presignedGetUrl(hash: string, relPath: string, opts: { expiresInSeconds: number; contentType?: string }): Promise<string | null>
+  presignedGetUrl(hash: string, relPath: string, opts: PresignOptions): Promise<string | null>
 }
 
 export interface LocalContentStore extends ContentStore {
