@@ -30,9 +30,11 @@ const schema = z
             bitrate: z.number().int().min(32).max(512),
             channels: z.number().int().min(1).max(2),
             sample_rate: z.union([z.literal(44100), z.literal(48000)]),
+            // Source audio streams (languages) kept, each its own AAC rendition; the rest are dropped.
+            max_tracks: z.number().int().min(1).max(8).default(4),
           })
           .strict()
-          .default({ bitrate: 128, channels: 2, sample_rate: 48000 }),
+          .default({ bitrate: 128, channels: 2, sample_rate: 48000, max_tracks: 4 }),
         encoder: z
           .object({
             preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower']),
@@ -93,7 +95,8 @@ export interface StreamingConfig {
   enableAbr: boolean
   /** Sorted by height, highest first. */
   profiles: Profile[]
-  audio: { bitrate: number; channels: number; sampleRate: number }
+  /** `maxTracks`: how many source audio streams (languages) become renditions. */
+  audio: { bitrate: number; channels: number; sampleRate: number; maxTracks: number }
   encoder: { preset: string; threads: number; maxFps: number; nice?: number }
   storage: { retentionDays: number; dedup: boolean }
   limits: { maxWidth: number; maxHeight: number; maxDurationS: number; maxStreams: number; maxUploadBytes: number }
@@ -120,7 +123,7 @@ export function parseStreamingConfig(doc: unknown, source = 'streaming config'):
     bufferAhead: s.buffer_ahead,
     enableAbr: s.enable_abr,
     profiles: [...s.profiles].sort((a, b) => b.height - a.height || b.bitrate - a.bitrate),
-    audio: { bitrate: s.audio.bitrate, channels: s.audio.channels, sampleRate: s.audio.sample_rate },
+    audio: { bitrate: s.audio.bitrate, channels: s.audio.channels, sampleRate: s.audio.sample_rate, maxTracks: s.audio.max_tracks },
     encoder: { preset: s.encoder.preset, threads: s.encoder.threads, maxFps: s.encoder.max_fps, nice: s.encoder.nice },
     storage: { retentionDays: s.storage.retention_days, dedup: s.storage.dedup },
     limits: {

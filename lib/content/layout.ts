@@ -13,8 +13,9 @@
 //   logs/ffmpeg.log                   command line + stderr tail of the encode (never served)
 //   .partial/                         work directory of a running encode, same names below it
 //
-// <id> is FFmpeg's DASH representation id: video rungs 0..n-1 from the highest, audio n. The DASH muxer
-// applies one file-name template to every representation, hence ids rather than rung names in paths.
+// <id> is FFmpeg's DASH representation id: video rungs 0..n-1 from the highest, then one per audio track
+// (language) n, n+1, … in source order. The DASH muxer applies one file-name template to every
+// representation, hence ids rather than rung names in paths.
 
 export const ORIGINAL = 'original'
 export const DASH_MANIFEST = 'manifest.mpd'

@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { StreamingConfig } from '@/lib/config/streaming'
 import { log } from '@/lib/log'
+import { writeAudioGroup } from './audio-groups'
 import { EncodeProgress } from './encode-progress'
 import { isSystemicErrno, MediaRejected, PipelineError } from './errors'
 import { buildTranscodeArgs } from './ffmpeg-args'
@@ -124,6 +125,7 @@ export async function runTranscode(opts: TranscodeOptions): Promise<TranscodeRes
     onSegment: (s) => notify(opts.onSegment, s),
     onPlayable: (p) => notify(opts.onPlayable, p),
     onScanError: (err) => plog.warn({ err }, 'segment poll failed'),
+    prepareMaster: () => writeAudioGroup(work, plan.renditions, config.audio.channels),
   })
   const emitProgress = (done = false) =>
     notify(opts.onProgress, {
@@ -175,6 +177,8 @@ export async function runTranscode(opts: TranscodeOptions): Promise<TranscodeRes
 
   await segments.scan()
   try {
+    // Short encodes may end before a scan saw every playlist: the master gets its audio group here then.
+    await writeAudioGroup(work, plan.renditions, config.audio.channels)
     await promotePartial(outDir)
   } catch (err) {
     return discard(

@@ -5,8 +5,9 @@
  * Hardening (the input is an untrusted upload): the demuxer is forced from our own sniff (`-f`, never
  * guessed, so an upload cannot become an HLS/concat/image2 input), `-format_whitelist` repeats the
  * allowlist, `-protocol_whitelist file` and a `file:` URL keep FFmpeg on the local file, MOV external
- * data references stay disabled (`-enable_drefs 0`), only the first video/audio streams are mapped, and
- * metadata/chapters are dropped (no GPS or device tags leak into the outputs).
+ * data references stay disabled (`-enable_drefs 0`), only the first video stream and the planned audio
+ * streams are mapped, and metadata/chapters are dropped (no GPS or device tags leak into the outputs); the
+ * one tag written back is each audio stream's normalised language, which the DASH muxer turns into `lang`.
  */
 import path from 'node:path'
 import type { StreamingConfig } from '@/lib/config/streaming'
@@ -34,10 +35,10 @@ export function safeInputArgs(file: string, demuxer: Demuxer, opts: { seekS?: nu
   ]
 }
 
-/** Representation ids as the DASH muxer assigns them: output stream order. */
-export function representationIds(plan: Pick<LadderPlan, 'rungs' | 'audio'>): { video: number[]; audio: number | null } {
+/** Representation ids as the DASH muxer assigns them: output stream order (video rungs, then audio tracks). */
+export function representationIds(plan: Pick<LadderPlan, 'rungs' | 'audioTracks'>): { video: number[]; audio: number[] } {
   const video = plan.rungs.map((_, i) => i)
-  return { video, audio: plan.audio ? video.length : null }
+  return { video, audio: plan.audioTracks.map((_, i) => video.length + i) }
 }
 
 /**
@@ -92,12 +93,12 @@ export function buildTranscodeArgs({ inputPath, outDir, facts, plan, config }: T
     buildFilterGraph(plan, facts.color),
   ]
   for (let i = 0; i < plan.rungs.length; i++) args.push('-map', `[v${i}]`)
-  if (plan.audio) args.push('-map', '0:a:0')
+  for (const track of plan.audioTracks) args.push('-map', track.input)
+  args.push('-map_metadata', '-1', '-map_chapters', '-1')
+  plan.audioTracks.forEach((t, i) => {
+    if (t.language !== 'und') args.push(`-metadata:s:a:${i}`, `language=${t.language}`)
+  })
   args.push(
-    '-map_metadata',
-    '-1',
-    '-map_chapters',
-    '-1',
     '-c:v',
     'libx264',
     '-preset',
@@ -117,12 +118,15 @@ export function buildTranscodeArgs({ inputPath, outDir, facts, plan, config }: T
     // Capped CRF: `quality` decides, `bitrate` caps; -b:v is what the muxer advertises as bandwidth.
     args.push(`-crf:v:${i}`, String(r.quality), `-b:v:${i}`, `${r.bitrate}k`, `-maxrate:v:${i}`, `${r.bitrate}k`, `-bufsize:v:${i}`, `${r.bitrate * 2}k`)
   })
-  if (plan.audio) {
+  if (plan.audioTracks.length) {
     args.push('-c:a', 'aac', '-b:a', `${config.audio.bitrate}k`, '-ac', String(config.audio.channels), '-ar', String(config.audio.sampleRate))
   }
-  // Video may be cut at the short start-up boundaries; audio is cut together with video keyframes.
+  // Video may be cut at the short start-up boundaries; audio is cut together with video keyframes. One
+  // adaptation set per audio track: each is a language of its own, not a bitrate to switch to.
   const sets = [`id=0,seg_duration=${minSegmentDuration(schedule)},streams=v`]
-  if (plan.audio) sets.push(`id=1,seg_duration=${S},streams=a`)
+  representationIds(plan).audio.forEach((stream, i) => {
+    sets.push(`id=${i + 1},seg_duration=${S},streams=${stream}`)
+  })
   args.push(
     '-max_muxing_queue_size',
     '1024',

@@ -1,4 +1,5 @@
 import type { Profile, StreamingConfig } from '@/lib/config/streaming'
+import { audioTracksOf, manifestDefaultIndex } from '@/lib/content/audio-tracks'
 import type { ProbeFacts } from './probe'
 
 // A profile's `height` is the short side of the picture, so a portrait phone video (1080×1920) gets
@@ -15,10 +16,25 @@ export interface Rung {
   quality: number
 }
 
+/** One source audio stream encoded as its own AAC rendition. */
+export interface AudioRung {
+  /** FFmpeg stream specifier of the source stream (`0:a:1`). */
+  input: string
+  /** Rendition name: `audio` when there is one track, else `audio-<language>` (unique). */
+  name: string
+  /** BCP 47, `und` when unknown. */
+  language: string
+  /** HLS NAME and the player's menu entry. */
+  label: string
+  /** The one track the manifests mark as default. */
+  isDefault: boolean
+}
+
 export interface LadderPlan {
   /** Highest first; never empty. */
   rungs: Rung[]
-  audio: boolean
+  /** Source order, at most `audio.max_tracks`; empty for a silent source. */
+  audioTracks: AudioRung[]
   /** Output frame rate as FFmpeg reads it ("30", "30000/1001"). */
   fps: string
   /** True when the source is variable-rate or faster than max_fps and is resampled to `fps`. */
@@ -85,13 +101,32 @@ export function snapFps(fps: number): string {
 }
 
 /** Pure: everything the argument builder needs to know about the outputs. */
-export function planLadder(facts: ProbeFacts, config: Pick<StreamingConfig, 'profiles' | 'enableAbr' | 'encoder'>, opts: LadderOptions = {}): LadderPlan {
+/** Pure: the source audio streams to encode, with the language, label and default the manifests carry. */
+export function planAudio(facts: Pick<ProbeFacts, 'audioStreams'>, maxTracks: number): AudioRung[] {
+  const streams = facts.audioStreams.slice(0, maxTracks)
+  const tracks = audioTracksOf(streams, maxTracks)
+  const preferred = manifestDefaultIndex(tracks)
+  const names = new Set<string>()
+  return tracks.map((t, i) => {
+    const base = tracks.length === 1 ? 'audio' : `audio-${t.language}`
+    let name = base
+    for (let n = 2; names.has(name); n++) name = `${base}-${n}`
+    names.add(name)
+    return { input: `0:a:${streams[i].audioIndex}`, name, language: t.language, label: t.label, isDefault: i === preferred }
+  })
+}
+
+export function planLadder(
+  facts: ProbeFacts,
+  config: Pick<StreamingConfig, 'profiles' | 'enableAbr' | 'encoder'> & { audio: Pick<StreamingConfig['audio'], 'maxTracks'> },
+  opts: LadderOptions = {},
+): LadderPlan {
   const rungs = planRungs(facts, config.profiles, { ...opts, abr: config.enableAbr })
   const maxFps = config.encoder.maxFps
   const unknownRate = !(facts.fps > 0)
   const resample = facts.vfr || unknownRate || facts.fps > maxFps + 0.01
   const fps = resample ? snapFps(unknownRate ? 30 : Math.min(facts.fps, maxFps)) : rationalFps(facts.fps)
-  return { rungs, audio: facts.hasAudio, fps, resample }
+  return { rungs, audioTracks: planAudio(facts, config.audio.maxTracks), fps, resample }
 }
 
 function rationalFps(fps: number): string {

@@ -1,5 +1,6 @@
-// Small readers for the manifests FFmpeg's DASH muxer writes. Not general DASH/HLS parsers: they
-// understand SegmentTemplate + SegmentTimeline and plain media playlists, which is all we produce.
+// Small readers for the manifests FFmpeg's DASH muxer writes (the master's audio group is ours, see
+// audio-groups.ts). Not general DASH/HLS parsers: they understand SegmentTemplate + SegmentTimeline and
+// plain media playlists, which is all we produce.
 
 export interface HlsMediaPlaylist {
   map: string | null
@@ -31,11 +32,22 @@ export interface HlsVariant {
   bandwidth: number
   resolution: string | null
   codecs: string | null
+  /** GROUP-ID of the audio renditions the variant plays with. */
+  audio: string | null
+}
+
+export interface HlsMedia {
+  type: string
+  uri: string
+  groupId: string
+  language: string | null
+  name: string
+  default: boolean
 }
 
 export interface HlsMaster {
   variants: HlsVariant[]
-  media: { type: string; uri: string; groupId: string }[]
+  media: HlsMedia[]
 }
 
 function attrList(s: string): Record<string, string> {
@@ -50,11 +62,20 @@ export function parseHlsMaster(text: string): HlsMaster {
   lines.forEach((line, i) => {
     if (line.startsWith('#EXT-X-MEDIA:')) {
       const a = attrList(line.slice(13))
-      if (a.URI) out.media.push({ type: a.TYPE ?? '', uri: a.URI, groupId: a['GROUP-ID'] ?? '' })
+      if (a.URI)
+        out.media.push({
+          type: a.TYPE ?? '',
+          uri: a.URI,
+          groupId: a['GROUP-ID'] ?? '',
+          language: a.LANGUAGE ?? null,
+          name: a.NAME ?? '',
+          default: a.DEFAULT === 'YES',
+        })
     } else if (line.startsWith('#EXT-X-STREAM-INF:')) {
       const a = attrList(line.slice(18))
       const uri = lines.slice(i + 1).find((l) => l && !l.startsWith('#'))
-      if (uri) out.variants.push({ uri, bandwidth: Number(a.BANDWIDTH ?? 0), resolution: a.RESOLUTION ?? null, codecs: a.CODECS ?? null })
+      if (uri)
+        out.variants.push({ uri, bandwidth: Number(a.BANDWIDTH ?? 0), resolution: a.RESOLUTION ?? null, codecs: a.CODECS ?? null, audio: a.AUDIO ?? null })
     }
   })
   return out
@@ -63,6 +84,8 @@ export function parseHlsMaster(text: string): HlsMaster {
 export interface MpdRepresentation {
   id: string
   contentType: 'video' | 'audio' | 'other'
+  /** The AdaptationSet's `lang`, when it has one. */
+  lang: string | null
   codecs: string
   bandwidth: number
   width: number
@@ -120,6 +143,7 @@ export function parseMpd(text: string): Mpd {
       out.representations.push({
         id: r.id,
         contentType: ct === 'video' || ct === 'audio' ? ct : 'other',
+        lang: setAttrs.lang ?? null,
         codecs: r.codecs ?? '',
         bandwidth,
         width: Number(r.width ?? 0),

@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import type { StreamingConfig } from '@/lib/config/streaming'
+import { type AudioStreamFacts, normaliseLanguage, usableTitle } from '@/lib/content/audio-tracks'
 import { type ColorFacts, colorFactsOf } from './color'
 import { MediaRejected, PipelineError } from './errors'
 import { safeInputArgs } from './ffmpeg-args'
@@ -32,6 +33,8 @@ export interface ProbeFacts {
   /** Transfer, primaries, matrix, range and bit depth: decides tone mapping (see color.ts). */
   color: ColorFacts
   hasAudio: boolean
+  /** Every decodable audio stream in source order (the first is the one the fields below describe). */
+  audioStreams: SourceAudioStream[]
   audioCodec: string | null
   /** e.g. 'LC', 'HE-AAC'. */
   audioProfile?: string
@@ -41,6 +44,11 @@ export interface ProbeFacts {
   bitrate: number
   sizeBytes: number
   streams: number
+}
+
+/** An audio stream as the encoder maps it: `audioIndex` is its place among the source's audio streams (`0:a:N`). */
+export interface SourceAudioStream extends AudioStreamFacts {
+  audioIndex: number
 }
 
 export type ProbeLimits = StreamingConfig['limits']
@@ -80,7 +88,7 @@ const ffprobeSchema = z.object({
           duration: z.string().optional(),
           channels: z.number().optional(),
           sample_rate: z.string().optional(),
-          disposition: z.object({ attached_pic: z.number().optional() }).loose().optional(),
+          disposition: z.object({ attached_pic: z.number().optional(), default: z.number().optional() }).loose().optional(),
           tags: z.record(z.string(), z.string()).optional(),
           side_data_list: z.array(z.object({ side_data_type: z.string().optional(), rotation: z.number().optional() }).loose()).optional(),
         })
@@ -108,7 +116,12 @@ export function factsFromFfprobe(raw: unknown, container: Demuxer, sizeBytes: nu
   const { format, streams } = parsed.data
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic && (s.width ?? 0) > 0)
   if (!video) throw new MediaRejected('no_video', 'The file has no video stream.')
-  const audio = streams.find((s) => s.codec_type === 'audio')
+  // A stream FFmpeg cannot name or that has no channels would fail the whole encode once mapped.
+  const audios = streams
+    .filter((s) => s.codec_type === 'audio')
+    .map((s, audioIndex) => ({ ...s, audioIndex }))
+    .filter((s) => !!s.codec_name && s.codec_name !== 'none' && (s.channels ?? 0) > 0)
+  const audio = audios[0]
 
   const durationS = ratio(format?.duration) || ratio(video.duration)
   if (!(durationS > 0)) throw new MediaRejected('bad_duration', 'The video has no usable duration (truncated or a live stream?).')
@@ -144,6 +157,10 @@ export function factsFromFfprobe(raw: unknown, container: Demuxer, sizeBytes: nu
     pixFmt: video.pix_fmt ?? 'unknown',
     color: colorFactsOf(video),
     hasAudio: Boolean(audio),
+    audioStreams: audios.map((s) => {
+      const title = usableTitle(s.tags?.title)
+      return { audioIndex: s.audioIndex, language: normaliseLanguage(s.tags?.language), ...(title ? { title } : {}), default: s.disposition?.default === 1 }
+    }),
     audioCodec: audio?.codec_name ?? null,
     audioProfile: audio?.profile,
     audioChannels: audio?.channels ?? 0,

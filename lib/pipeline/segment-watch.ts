@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { HLS_MASTER, SEGMENT_RE, segmentPath } from '@/lib/content/layout'
+import { SEGMENT_RE, segmentPath } from '@/lib/content/layout'
 import { parseHlsMediaPlaylist } from './manifests'
 import type { PlannedRendition } from './transcode-plan'
 
@@ -44,6 +44,8 @@ export class SegmentWatch {
       onSegment: (s: SegmentReady) => void
       onPlayable: (p: Playable) => void
       onScanError: (err: unknown) => void
+      /** Finishes the master FFmpeg wrote (our audio group) before any player sees it; false while it is missing. */
+      prepareMaster: () => Promise<boolean>
     },
   ) {
     this.segmentsTotal = estimatedTotal
@@ -104,13 +106,13 @@ export class SegmentWatch {
 
   private async everyPlaylistListsASegment(): Promise<boolean> {
     const listed = await Promise.all(
-      [HLS_MASTER, ...this.renditions.map((r) => r.playlist)].map((f) =>
-        readFile(path.join(this.work, f), 'utf8').then(
-          (t) => f === HLS_MASTER || parseHlsMediaPlaylist(t).segments.length > 0,
+      this.renditions.map((r) =>
+        readFile(path.join(this.work, r.playlist), 'utf8').then(
+          (t) => parseHlsMediaPlaylist(t).segments.length > 0,
           () => false,
         ),
       ),
     )
-    return listed.every(Boolean)
+    return listed.every(Boolean) && (await this.events.prepareMaster())
   }
 }

@@ -18,6 +18,8 @@ export interface PlannedRendition {
   dir: string
   playlist: string
   expectedSegments: number
+  /** Audio renditions: the language, label and default the manifests carry. */
+  audio?: { language: string; label: string; isDefault: boolean }
 }
 
 export interface TranscodePlan {
@@ -45,18 +47,21 @@ export function planTranscode(probe: ProbeFacts, config: StreamingConfig, opts: 
     playlist: mediaPlaylist(ids.video[i]),
     expectedSegments: expected,
   }))
-  if (ids.audio !== null)
+  ladder.audioTracks.forEach((t, i) => {
+    const id = ids.audio[i]
     renditions.push({
-      id: ids.audio,
-      name: 'audio',
+      id,
+      name: t.name,
       kind: 'audio',
       width: 0,
       height: 0,
       bitrate: config.audio.bitrate * 1000,
-      dir: streamDir(ids.audio),
-      playlist: mediaPlaylist(ids.audio),
+      dir: streamDir(id),
+      playlist: mediaPlaylist(id),
       expectedSegments: expected,
+      audio: { language: t.language, label: t.label, isDefault: t.isDefault },
     })
+  })
   // Caps are maxima; 5 % covers container overhead (fMP4 boxes, init segments, playlists).
   const estimatedBytes = Math.ceil((renditions.reduce((a, r) => a + r.bitrate, 0) / 8) * (probe.durationMs / 1000) * 1.05)
   return { ladder, renditions, segmentsTotal: expected * renditions.length, estimatedBytes }

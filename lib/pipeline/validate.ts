@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { PipelineError } from './errors'
 import { DASH_MANIFEST, HLS_MASTER, mediaPlaylist } from '@/lib/content/layout'
-import { type MpdRepresentation, parseHlsMaster, parseHlsMediaPlaylist, parseMpd } from './manifests'
+import { type HlsMaster, type Mpd, type MpdRepresentation, parseHlsMaster, parseHlsMediaPlaylist, parseMpd } from './manifests'
 import type { ProbeFacts } from './probe'
 import { lastLines, runTool, TOOLS } from './process'
 
@@ -57,10 +57,30 @@ async function decodes(files: string[], signal?: AbortSignal): Promise<string | 
   return null
 }
 
+/** Both manifests list the same audio tracks: one HLS rendition per DASH audio set, same language, one default, named by every variant. */
+export function audioGroupProblems(mpd: Mpd, master: HlsMaster): string[] {
+  const problems: string[] = []
+  const reps = mpd.representations.filter((r) => r.contentType === 'audio')
+  const media = master.media.filter((m) => m.type === 'AUDIO')
+  if (media.length !== reps.length) problems.push(`${HLS_MASTER} lists ${media.length} audio renditions, ${DASH_MANIFEST} ${reps.length}`)
+  for (const rep of reps) {
+    const m = media.find((x) => x.uri === mediaPlaylist(Number(rep.id)))
+    if (!m) problems.push(`${HLS_MASTER} has no audio rendition for representation ${rep.id}`)
+    else if ((m.language ?? 'und') !== (rep.lang ?? 'und'))
+      problems.push(`representation ${rep.id}: LANGUAGE ${m.language ?? 'none'} in ${HLS_MASTER}, lang ${rep.lang ?? 'none'} in ${DASH_MANIFEST}`)
+  }
+  if (media.length === 0) return problems
+  if (media.filter((m) => m.default).length !== 1) problems.push(`${HLS_MASTER}: ${media.filter((m) => m.default).length} default audio renditions`)
+  if (new Set(media.map((m) => m.groupId)).size !== 1) problems.push(`${HLS_MASTER}: audio renditions in several groups`)
+  if (new Set(media.map((m) => m.name)).size !== media.length) problems.push(`${HLS_MASTER}: audio rendition names repeat`)
+  for (const v of master.variants) if (v.audio !== media[0].groupId) problems.push(`${HLS_MASTER}: ${v.uri} does not name the audio group`)
+  return problems
+}
+
 /**
  * Checks a finished content directory before it is marked STORED: every segment both manifests list
  * exists and is non-empty, each rendition's duration matches the source within one segment, both
- * manifests agree, and the first and last segment of every rendition decode (init + segment).
+ * manifests agree (segments, audio languages), and the first and last segment of every rendition decode (init + segment).
  */
 export async function validateOutput(opts: ValidateOptions): Promise<RenditionSummary[]> {
   const { outDir } = opts
@@ -77,6 +97,7 @@ export async function validateOutput(opts: ValidateOptions): Promise<RenditionSu
   if (!mpd.representations.some((r) => r.contentType === 'video')) problems.push('no video representation')
   for (const uri of [...master.variants.map((v) => v.uri), ...master.media.map((m) => m.uri)])
     if ((await size(abs(uri))) <= 0) problems.push(`${HLS_MASTER} lists missing ${uri}`)
+  problems.push(...audioGroupProblems(mpd, master))
 
   const sourceS = opts.probe.durationMs / 1000
   const tolerance = opts.segmentDuration + 0.05

@@ -73,6 +73,7 @@ describe('the encoder is hardened even if the probe were fooled', () => {
     pixFmt: 'yuv420p',
     color: { transfer: null, primaries: null, matrix: null, range: null, bitDepth: 8 },
     hasAudio: false,
+    audioStreams: [],
     audioCodec: null,
     audioChannels: 0,
     audioSampleRate: 0,

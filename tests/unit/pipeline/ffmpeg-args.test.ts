@@ -17,7 +17,7 @@ const config: StreamingConfig = {
     { name: '480p', width: 854, height: 480, bitrate: 1200, quality: 23 },
     { name: '360p', width: 640, height: 360, bitrate: 700, quality: 23 },
   ],
-  audio: { bitrate: 128, channels: 2, sampleRate: 48000 },
+  audio: { bitrate: 128, channels: 2, sampleRate: 48000, maxTracks: 4 },
   encoder: { preset: 'veryfast', threads: 0, maxFps: 60 },
   storage: { retentionDays: 30, dedup: true },
   limits: { maxWidth: 7680, maxHeight: 4320, maxDurationS: 14400, maxStreams: 16, maxUploadBytes: 2 ** 33 },
@@ -137,7 +137,7 @@ describe('buildTranscodeArgs', () => {
       '-use_timeline',
       '1',
       '-adaptation_sets',
-      'id=0,seg_duration=1,streams=v id=1,seg_duration=4,streams=a',
+      'id=0,seg_duration=1,streams=v id=1,seg_duration=4,streams=4',
       '-init_seg_name',
       'streams/$RepresentationID$/init.m4s',
       '-media_seg_name',
@@ -182,7 +182,7 @@ describe('buildTranscodeArgs', () => {
     expect(flagValue(args, '-filter_complex')).toBe('[0:v:0]scale=1920:1080,format=yuv420p[v0]')
     expect(flagValue(args, '-threads')).toBe('2')
     expect(flagValue(args, '-force_key_frames')).toBe('expr:gte(t,n_forced*4)')
-    expect(flagValue(args, '-adaptation_sets')).toBe('id=0,seg_duration=4,streams=v id=1,seg_duration=4,streams=a')
+    expect(flagValue(args, '-adaptation_sets')).toBe('id=0,seg_duration=4,streams=v id=1,seg_duration=4,streams=1')
   })
 
   it('never lets the input choose its demuxer or protocol', () => {
@@ -254,8 +254,9 @@ describe('safeInputArgs', () => {
 
 describe('representationIds and buildFilterGraph', () => {
   it('numbers video rungs from the top and audio last, as the muxer does', () => {
-    expect(representationIds({ rungs: [{}, {}, {}] as never, audio: true })).toEqual({ video: [0, 1, 2], audio: 3 })
-    expect(representationIds({ rungs: [{}] as never, audio: false })).toEqual({ video: [0], audio: null })
+    expect(representationIds({ rungs: [{}, {}, {}] as never, audioTracks: [{}] as never })).toEqual({ video: [0, 1, 2], audio: [3] })
+    expect(representationIds({ rungs: [{}, {}] as never, audioTracks: [{}, {}] as never })).toEqual({ video: [0, 1], audio: [2, 3] })
+    expect(representationIds({ rungs: [{}] as never, audioTracks: [] })).toEqual({ video: [0], audio: [] })
   })
 
   it('resamples before splitting, once', () => {

@@ -61,10 +61,14 @@ describe('planRungs', () => {
 })
 
 describe('planLadder', () => {
-  const config = { profiles, enableAbr: true, encoder: { preset: 'veryfast', threads: 0, maxFps: 60 } }
+  const config = { profiles, enableAbr: true, encoder: { preset: 'veryfast', threads: 0, maxFps: 60 }, audio: { maxTracks: 4 } }
 
   it('keeps a constant frame rate as it is', () => {
-    expect(planLadder(facts({ fps: 30000 / 1001 }), config)).toMatchObject({ fps: '30000/1001', resample: false, audio: true })
+    expect(planLadder(facts({ fps: 30000 / 1001 }), config)).toMatchObject({
+      fps: '30000/1001',
+      resample: false,
+      audioTracks: [{ input: '0:a:0', name: 'audio' }],
+    })
   })
 
   it('resamples variable-rate and too-fast sources', () => {
@@ -74,7 +78,7 @@ describe('planLadder', () => {
   })
 
   it('notes a video-only source', () => {
-    expect(planLadder(facts({ hasAudio: false }), config).audio).toBe(false)
+    expect(planLadder(facts({ hasAudio: false }), config).audioTracks).toEqual([])
   })
 })
 

@@ -106,8 +106,8 @@ describe('HLS playlists', () => {
 
   it('reads variants and the audio rendition from the master playlist', () => {
     expect(parseHlsMaster(MASTER)).toEqual({
-      variants: [{ uri: 'media_0.m3u8', bandwidth: 2_634_465, resolution: '1280x720', codecs: 'avc1.4d401f,mp4a.40.2' }],
-      media: [{ type: 'AUDIO', uri: 'media_1.m3u8', groupId: 'group_A1' }],
+      variants: [{ uri: 'media_0.m3u8', bandwidth: 2_634_465, resolution: '1280x720', codecs: 'avc1.4d401f,mp4a.40.2', audio: 'group_A1' }],
+      media: [{ type: 'AUDIO', uri: 'media_1.m3u8', groupId: 'group_A1', language: null, name: 'audio_1', default: true }],
     })
   })
 })

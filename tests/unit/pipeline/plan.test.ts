@@ -26,7 +26,18 @@ describe('planTranscode', () => {
     expect(plan.renditions).toEqual([
       { id: 0, name: '1080p', kind: 'video', width: 1920, height: 1080, bitrate: 4_000_000, dir: 'streams/0', playlist: 'media_0.m3u8', expectedSegments: 17 },
       { id: 1, name: '720p', kind: 'video', width: 1280, height: 720, bitrate: 2_500_000, dir: 'streams/1', playlist: 'media_1.m3u8', expectedSegments: 17 },
-      { id: 2, name: 'audio', kind: 'audio', width: 0, height: 0, bitrate: 128_000, dir: 'streams/2', playlist: 'media_2.m3u8', expectedSegments: 17 },
+      {
+        id: 2,
+        name: 'audio',
+        kind: 'audio',
+        width: 0,
+        height: 0,
+        bitrate: 128_000,
+        dir: 'streams/2',
+        playlist: 'media_2.m3u8',
+        expectedSegments: 17,
+        audio: { language: 'und', label: 'Audio', isDefault: true },
+      },
     ])
     expect(plan.segmentsTotal).toBe(51)
     // 6.628 Mbit/s × 60 s / 8 × 1.05
@@ -36,6 +47,6 @@ describe('planTranscode', () => {
   it('plans without audio and with the fallback ladder', () => {
     const plan = planTranscode(facts({ hasAudio: false }), config, { fallback: true })
     expect(plan.renditions.map((r) => `${r.id}:${r.name}`)).toEqual(['0:720p'])
-    expect(plan.ladder.audio).toBe(false)
+    expect(plan.ladder.audioTracks).toEqual([])
   })
 })

@@ -20,7 +20,7 @@ export const landscape1080 = {
       duration: '60.000000',
       disposition: { attached_pic: 0 },
     },
-    { index: 1, codec_type: 'audio', codec_name: 'aac', channels: 2, sample_rate: '48000', disposition: { attached_pic: 0 } },
+    { index: 1, codec_type: 'audio', codec_name: 'aac', channels: 2, sample_rate: '48000', disposition: { attached_pic: 0, default: 1 } },
   ],
 }
 
@@ -221,7 +221,8 @@ export function facts(over: Partial<ProbeFacts> = {}): ProbeFacts {
     videoCodec: 'h264',
     pixFmt: 'yuv420p',
     color: { transfer: null, primaries: null, matrix: null, range: null, bitDepth: 8 },
-    hasAudio: true,
+    hasAudio: over.hasAudio ?? true,
+    audioStreams: over.hasAudio === false ? [] : [{ audioIndex: 0, language: 'und', default: true }],
     audioCodec: 'aac',
     audioChannels: 2,
     audioSampleRate: 48000,
