@@ -7,6 +7,7 @@ import { type ControllerState, PlaybackController } from '@/lib/player/PlaybackC
 import { bindCommands } from '@/lib/player/realtime'
 import { bufferedAhead, toRanges } from '@/lib/player/stream-plan'
 import type { VideoView } from '@/lib/videos/view'
+import { bindAudioChoice } from './audio-tracks'
 import { trackPlayer } from './player-stats'
 import { QualityMenu } from './QualityMenu'
 import { StoryboardPreview } from './StoryboardPreview'
@@ -86,6 +87,8 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
   }, [status.status, status.view, player])
 
   usePlayerKeys(player)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the tracks of one video; the parent remounts on a new id
+  useEffect(() => (player ? bindAudioChoice(player, video.audioTracks, navigator.languages) : undefined), [player])
 
   const processing = status.status === 'processing'
   const pct = Math.round(status.progress * 100)

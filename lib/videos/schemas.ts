@@ -62,6 +62,14 @@ export const playbackUrlsSchema = z
   })
   .meta({ id: 'PlaybackUrls', description: 'Absolute paths; private videos carry a playback token in the path.' })
 
+export const audioTrackSchema = z
+  .object({
+    language: z.string().meta({ description: 'BCP 47 tag, `und` when the source does not say.' }),
+    label: z.string().meta({ description: 'The HLS NAME: the source title, else the language in its own words.' }),
+    default: z.boolean().meta({ description: "The source's default disposition (players prefer such a track, then the viewer's language)." }),
+  })
+  .meta({ id: 'AudioTrack' })
+
 export const videoSchema = videoSummarySchema
   .extend({
     sessionId: z.string().nullable(),
@@ -69,6 +77,9 @@ export const videoSchema = videoSummarySchema
     error: z.string().optional(),
     sizeBytes: z.number(),
     renditions: z.array(z.object({ name: z.string(), kind: z.string(), width: z.int(), height: z.int(), bitrate: z.int(), codecs: z.string() })),
+    audioTracks: z.array(audioTrackSchema).meta({
+      description: 'Audio languages in manifest order (HLS audio group, DASH audio sets); empty for a silent video or until probed.',
+    }),
     playback: playbackUrlsSchema,
     canEdit: z.boolean(),
     deduplicated: z.boolean().optional().meta({ description: 'Upload responses only: the bytes were stored already.' }),

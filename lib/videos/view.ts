@@ -1,5 +1,7 @@
 import type { Actor } from '@/lib/auth/actor'
 import { mediaUrl } from '@/lib/config/media-origin'
+import { audioStreamsOfProbe, audioTracksOf } from '@/lib/content/audio-tracks'
+import { streamingConfig } from '@/lib/config/streaming'
 import { contentStore } from '@/lib/content/store'
 import { DASH_MANIFEST, HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT } from '@/lib/content/layout'
 import { type PlayabilityFacts, playabilityOf } from '@/lib/content/playability'
@@ -76,6 +78,12 @@ export async function playbackUrls(opts: {
   }
 }
 
+/** The audio tracks a video plays with: once stored, exactly its audio renditions; before, what the config will keep. */
+function audioTracksOfContent(content: VideoRow['content'], status: VideoStatus) {
+  const stored = content.renditions.filter((r) => r.kind === 'audio').length
+  return audioTracksOf(audioStreamsOfProbe(content.probe), status === 'ready' ? stored : streamingConfig().audio.maxTracks)
+}
+
 export async function videoView(video: VideoRow, actor: Actor | null) {
   const session = await db.transcodeSession.findFirst({
     where: { contentHash: video.contentHash },
@@ -108,6 +116,7 @@ export async function videoView(video: VideoRow, actor: Actor | null) {
       bitrate: r.bitrate,
       codecs: r.codecs,
     })),
+    audioTracks: audioTracksOfContent(video.content, status),
     playback: await playbackUrls({
       video,
       status,
