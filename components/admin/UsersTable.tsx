@@ -2,10 +2,13 @@
 
 import { useState } from 'react'
 import type { UserView } from '@/lib/admin/users'
+import type { RegistrationMode } from '@/lib/auth/registration'
+import { InvitesPanel } from './InvitesPanel'
 import { api, useAdminAction, useLiveResource } from './live'
+import { OneTimeLink } from './OneTimeLink'
 import { Badge, Button, Card, cx, ErrorNote, formatAgo, inputClass, PageTitle, Table, td } from './ui'
 
-export function UsersTable({ selfId }: { selfId: string }) {
+export function UsersTable({ selfId, registration }: { selfId: string; registration: RegistrationMode }) {
   const [q, setQ] = useState('')
   const [query, setQuery] = useState('')
   const params = new URLSearchParams({ limit: '100' })
@@ -18,6 +21,12 @@ export function UsersTable({ selfId }: { selfId: string }) {
 
   const { actionError, run } = useAdminAction(reload)
   const update = (u: UserView, patch: Partial<Pick<UserView, 'role' | 'disabled'>>) => run(() => api(`/api/v1/users/${u.id}`, { method: 'PATCH', json: patch }))
+  const [resetLink, setResetLink] = useState<{ email: string; url: string; expiresAt: string } | null>(null)
+  const makeResetLink = (u: UserView) =>
+    run(async () => {
+      const link = await api<{ url: string; expiresAt: string }>(`/api/v1/users/${u.id}/password-reset`, { method: 'POST' })
+      setResetLink({ email: u.email, ...link })
+    })
 
   return (
     <div data-testid="admin-users">
@@ -41,6 +50,11 @@ export function UsersTable({ selfId }: { selfId: string }) {
         Users
       </PageTitle>
       <ErrorNote error={error ?? actionError} />
+      {resetLink && (
+        <div className="mb-4">
+          <OneTimeLink label={`Password reset link for ${resetLink.email}`} url={resetLink.url} expiresAt={resetLink.expiresAt} testId="reset-link" />
+        </div>
+      )}
       <div className="grid grid-cols-1 gap-5 xl:grid-cols-[1fr_20rem]">
         <Table head={['User', 'Role', 'Status', 'Videos', 'API keys', 'Joined', '']}>
           {data?.items.map((u) => (
@@ -69,15 +83,23 @@ export function UsersTable({ selfId }: { selfId: string }) {
                 {u.id === selfId ? (
                   <span className="text-xs text-zinc-500">you</span>
                 ) : (
-                  <Button tone={u.disabled ? 'default' : 'danger'} onClick={() => void update(u, { disabled: !u.disabled })}>
-                    {u.disabled ? 'Enable' : 'Disable'}
-                  </Button>
+                  <div className="flex justify-end gap-1">
+                    <Button aria-label={`Reset password of ${u.email}`} onClick={() => void makeResetLink(u)}>
+                      Reset password
+                    </Button>
+                    <Button tone={u.disabled ? 'default' : 'danger'} onClick={() => void update(u, { disabled: !u.disabled })}>
+                      {u.disabled ? 'Enable' : 'Disable'}
+                    </Button>
+                  </div>
                 )}
               </td>
             </tr>
           ))}
         </Table>
-        <NewUser onCreated={reload} />
+        <div className="flex min-w-0 flex-col gap-5">
+          <NewUser onCreated={reload} />
+          <InvitesPanel mode={registration} />
+        </div>
       </div>
     </div>
   )

@@ -3,6 +3,9 @@ import { operation } from '@/lib/api/operation'
 import { itemsOf } from '@/lib/api/pagination'
 import { idParams } from '@/lib/api/params'
 import { json } from '@/lib/api/route'
+import { createdInviteView, createInvite, createInviteInput, inviteView, listInvites, revokeInvite } from '@/lib/auth/invites'
+import { createPasswordReset, passwordResetLinkView } from '@/lib/auth/password-resets'
+import { originHeaders, publicSiteOrigin } from '@/lib/auth/same-origin'
 import { deleteSession, encodingProfiles, reencodeInput, reencodeSession } from '@/lib/sessions/actions'
 import { sessionRow } from '@/lib/sessions/list'
 import { sessionStatus } from '@/lib/sessions/queries'
@@ -175,5 +178,53 @@ export const userAdminApi = {
     success: { status: 200, description: 'The user.', schema: userView },
     errors: [409],
     handle: ({ actor, params, body }) => updateUser(actor, params.id, body),
+  }),
+
+  createPasswordReset: operation({
+    method: 'post',
+    path: '/api/v1/users/{id}/password-reset',
+    summary: 'Make a password reset link',
+    description:
+      "A one-time link (`/reset/{token}`) to hand to the user; it works for 24 hours and replaces earlier unused links. Using it sets a new password and ends the account's sessions.",
+    tag: 'Users',
+    access: { scope: 'admin', admin: true, resource: 'user' },
+    params: idParams,
+    success: { status: 201, description: 'The link, shown only here.', schema: passwordResetLinkView },
+    handle: ({ req, actor, params }) => createPasswordReset(actor, params.id, publicSiteOrigin(originHeaders(req.headers))),
+  }),
+
+  listInvites: operation({
+    method: 'get',
+    path: '/api/v1/admin/invites',
+    summary: 'List invite links',
+    description: 'Newest first (at most 200), with their state; the links themselves are shown only when made.',
+    tag: 'Users',
+    access: { scope: 'admin', admin: true },
+    success: { status: 200, description: 'The invites.', schema: itemsOf(inviteView, 'InviteList') },
+    handle: async ({ actor }) => ({ items: await listInvites(actor) }),
+  }),
+
+  createInvite: operation({
+    method: 'post',
+    path: '/api/v1/admin/invites',
+    summary: 'Make an invite link',
+    description: 'A sign-up link (`/signup?invite=…`) that makes one account before it expires (with `REGISTRATION=invite`).',
+    tag: 'Users',
+    access: { scope: 'admin', admin: true },
+    body: { schema: createInviteInput, required: false },
+    success: { status: 201, description: 'The link, shown only here.', schema: createdInviteView },
+    handle: ({ req, actor, body }) => createInvite(actor, body ?? {}, publicSiteOrigin(originHeaders(req.headers))),
+  }),
+
+  revokeInvite: operation({
+    method: 'delete',
+    path: '/api/v1/admin/invites/{id}',
+    summary: 'Withdraw an invite link',
+    description: 'An unused link stops working; it stays listed, marked revoked.',
+    tag: 'Users',
+    access: { scope: 'admin', admin: true, resource: 'invite' },
+    params: idParams,
+    success: { status: 204, description: 'Done; no body.' },
+    handle: ({ actor, params }) => revokeInvite(actor, params.id),
   }),
 }

@@ -19,7 +19,7 @@ function parseCookies(header: string | null | undefined): Record<string, string>
   return out
 }
 
-/** The signed-in user behind a next-auth session cookie header, re-read so disabled users and role changes apply at once. */
+/** The signed-in user behind a next-auth session cookie header, re-read so disabled users, role changes and password resets apply at once. */
 export async function actorFromCookies(cookieHeader: string | null | undefined): Promise<Actor | null> {
   const cookies = parseCookies(cookieHeader)
   if (!Object.keys(cookies).some((k) => k.includes('next-auth.session-token'))) return null
@@ -31,6 +31,9 @@ export async function actorFromCookies(cookieHeader: string | null | undefined):
   if (!uid) return null
   const user = await db.user.findUnique({ where: { id: uid } })
   if (!user || user.disabled) return null
+  // Cookies from before a password reset carry an older epoch (those from before epochs existed, none: 0).
+  const epoch = typeof token?.epoch === 'number' ? token.epoch : 0
+  if (epoch !== user.sessionEpoch) return null
   return { userId: user.id, email: user.email, role: user.role, via: 'session', scopes: ['read', 'write', 'admin'] }
 }
 

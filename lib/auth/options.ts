@@ -4,7 +4,8 @@ import { env } from '@/lib/config/env'
 import { clientAddress, signInWithPassword } from './sign-in'
 
 // Email + password sign-in; sessions are JWT cookies (next-auth requires JWT for credentials).
-// The token carries the user id; role and "disabled" are re-read per request (see actorFromCookies).
+// The token carries the user id and session epoch; role, "disabled" and the epoch are re-read per
+// request (see actorFromCookies), so a password reset ends the sessions issued before it.
 export const authOptions: NextAuthOptions = {
   secret: env().NEXTAUTH_SECRET,
   session: { strategy: 'jwt', maxAge: 30 * 24 * 3600 },
@@ -16,7 +17,7 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null
         const user = await signInWithPassword({ email: credentials.email, password: credentials.password, address: clientAddress(req?.headers) })
-        return user ? { id: user.id, email: user.email, name: user.name ?? user.email, role: user.role } : null
+        return user ? { id: user.id, email: user.email, name: user.name ?? user.email, role: user.role, epoch: user.sessionEpoch } : null
       },
     }),
   ],
@@ -25,6 +26,7 @@ export const authOptions: NextAuthOptions = {
       if (user) {
         token.uid = user.id
         token.role = (user as { role?: string }).role
+        token.epoch = (user as { epoch?: number }).epoch ?? 0
       }
       return token
     },

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import bcrypt from 'bcryptjs'
+import { z } from 'zod'
+
+/** The one rule for a password someone chooses: when an admin creates a user, on sign-up, on reset. */
+export const newPasswordSchema = z.string().min(8, 'at least 8 characters')
 
 // bcrypt cost 10 ≈ 60 ms here: slow enough for stolen hashes, fast enough for sign-in.
 const COST = 10

@@ -40,6 +40,13 @@ function siteOrigins(h: OriginHeaders): string[] {
   return out
 }
 
+/** The site's origin as its visitors reach it, for links people copy: the public URL, else the one this request used. */
+export function publicSiteOrigin(h: OriginHeaders): string {
+  const publicUrl = env().NEXTAUTH_URL
+  if (publicUrl) return new URL(publicUrl).origin
+  return `${requestProtocol(h)}://${(h.host ?? `${env().HOST}:${env().PORT}`).toLowerCase()}`
+}
+
 /** True when a browser made the request from one of this site's own pages. */
 export function isSameOrigin(h: OriginHeaders): boolean {
   if (h['sec-fetch-site'] === 'same-origin') return true
@@ -62,4 +69,14 @@ export const crossSiteRefusal = () => new AppError('FORBIDDEN', 'Cross-site requ
 export function assertNotCrossSite(method: string, headers: { authorization?: string | null; cookie?: string | null }, origin: OriginHeaders): void {
   if (SAFE_METHODS.has(method.toUpperCase())) return
   if (authenticatesByCookie(headers) && !isSameOrigin(origin)) throw crossSiteRefusal()
+}
+
+/**
+ * For forms that work without a session (sign-up, password reset): a browser's request (it sends
+ * `Origin` or `Sec-Fetch-Site` on every POST) must come from this site's pages, so no other site
+ * can make accounts or use up links in a visitor's name. Scripts send neither and are not affected.
+ */
+export function assertFormFromThisSite(origin: OriginHeaders): void {
+  const fromBrowser = !!origin.origin || !!origin['sec-fetch-site']
+  if (fromBrowser && !isSameOrigin(origin)) throw new AppError('FORBIDDEN', 'Cross-site request refused: this form must be sent from this site.')
 }

@@ -1,24 +1,30 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
-import { db } from '@/lib/db'
+import { db, type Prisma } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { hasControlCharacters, plainText } from '@/lib/validation/text'
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './password'
+import { hashPassword, newPasswordSchema, verifyAgainstDummy, verifyPassword } from './password'
 
 export const createUserInput = z.object({
   email: z.string().trim().toLowerCase().email(),
-  password: z.string().min(8, 'at least 8 characters'),
+  password: newPasswordSchema,
   name: plainText({ max: 100 }).optional(),
   role: z.enum(['USER', 'ADMIN']).default('USER'),
 })
 
-export async function createUser(input: z.input<typeof createUserInput>) {
+/** Creates an account; `tx` lets sign-up make it in the transaction that uses up the invite. */
+export async function createUser(input: z.input<typeof createUserInput>, tx: Prisma.TransactionClient = db) {
   const data = createUserInput.parse(input)
-  const existing = await db.user.findUnique({ where: { email: data.email } })
-  if (existing) throw new AppError('CONFLICT', `A user with email ${data.email} exists already.`)
-  return db.user.create({
-    data: { email: data.email, name: data.name, role: data.role, passwordHash: await hashPassword(data.password) },
-  })
+  const passwordHash = await hashPassword(data.password)
+  const taken = () => new AppError('CONFLICT', `A user with email ${data.email} exists already.`)
+  if (await tx.user.findUnique({ where: { email: data.email } })) throw taken()
+  try {
+    return await tx.user.create({ data: { email: data.email, name: data.name, role: data.role, passwordHash } })
+  } catch (err) {
+    // Two sign-ups with one email at once: the unique index decides.
+    if ((err as { code?: string }).code === 'P2002') throw taken()
+    throw err
+  }
 }
 
 /** The user for valid credentials, or null. Disabled users cannot sign in. */

@@ -56,6 +56,8 @@ const schema = z.object({
   ADMIN_EMAIL: z.string().email().default('admin@reelhouse.local'),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   SEED_DEMO: z.enum(['0', '1']).default('1'),
+  /** Who may make an account on /signup: `open` anyone, `invite` holders of an admin's invite link, `closed` nobody (admins add users). */
+  REGISTRATION: z.enum(['open', 'invite', 'closed']).default('invite'),
   /** pino level; unset: `warn` under tests, `info` otherwise. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   /** Any value: print the schema engine's trace when diffing migrations. */

@@ -4,7 +4,19 @@ import type { Scope } from '@/lib/auth/actor'
 import { problemSchema } from '@/lib/errors'
 
 /** What the `{id}`-like path parameter of an operation names, for the check-params suite. */
-export type ResourceKind = 'video' | 'session' | 'content' | 'webhook' | 'delivery' | 'apiKey' | 'user' | 'playlist' | 'room' | 'upload' | 'directUpload'
+export type ResourceKind =
+  | 'video'
+  | 'session'
+  | 'content'
+  | 'webhook'
+  | 'delivery'
+  | 'apiKey'
+  | 'user'
+  | 'playlist'
+  | 'room'
+  | 'upload'
+  | 'directUpload'
+  | 'invite'
 
 /**
  * How an operation is protected. Carried in the document as `x-reelhouse-access` so clients (and

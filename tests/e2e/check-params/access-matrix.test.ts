@@ -51,8 +51,11 @@ const BODIES: Record<string, (f: Fixture) => unknown> = {
   reencodeSession: () => ({ profile: '360p' }),
 }
 
-/** Operations checked elsewhere: their credential is a token in the path (see the dedicated tests below). */
-const TOKEN_AUTH = new Set(['startDirectUpload', 'getContentHlsWithToken'])
+/**
+ * Operations checked elsewhere: their credential is a token in the path (see the dedicated tests
+ * below) or the body (an invite or password-reset link: tests/e2e/auth/accounts-api.test.ts).
+ */
+const TOKEN_AUTH = new Set(['startDirectUpload', 'getContentHlsWithToken', 'signUp', 'resetPassword'])
 
 let doc: Record<string, unknown> & { paths: Record<string, Record<string, Record<string, unknown>>> }
 let ops: Operation[] = []

@@ -65,6 +65,7 @@ export interface Fixture {
   playlist: string
   room: string
   upload: string
+  invite: string
   /** Every id above: none may appear in what another user gets back. */
   secrets: string[]
 }
@@ -124,6 +125,9 @@ export async function makeFixture(p: Principals, opts: { sessionState?: 'FAILED'
   const playlist = await db.playlist.create({ data: { ownerId, name: 'Fixture playlist', items: { create: [{ videoId: video.id, position: 0 }] } } })
   const room = await db.room.create({ data: { ownerId, name: 'Fixture room', videoIds: [video.id] } })
   const upload = opts.withUpload ? await createTusUpload(p.owner) : 'no-upload'
+  const invite = await db.invite.create({
+    data: { tokenHash: createHash('sha256').update(randomBytes(16)).digest('hex'), createdById: p.adminId, expiresAt: new Date(Date.now() + 3600_000) },
+  })
   const ids = {
     video: video.id,
     content: hash,
@@ -135,8 +139,9 @@ export async function makeFixture(p: Principals, opts: { sessionState?: 'FAILED'
     playlist: playlist.id,
     room: room.id,
     upload,
+    invite: invite.id,
   }
-  return { ...ids, secrets: [video.id, hash, session.id, webhook.id, delivery.id, apiKey.id, playlist.id, room.id, apiKey.prefix] }
+  return { ...ids, secrets: [video.id, hash, session.id, webhook.id, delivery.id, apiKey.id, playlist.id, room.id, apiKey.prefix, invite.id] }
 }
 
 /** A 10-byte tus upload of the owner with nothing sent yet; returns its id. */

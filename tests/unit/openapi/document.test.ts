@@ -13,6 +13,7 @@ const SERVED_BY_SERVER = [/^\/api\/v1\/content\/\{hash\}\/(?!info$)/, /^\/api\/v
 
 // The public contract: an operation leaves this list only on purpose (with a new API version).
 const PUBLISHED = [
+  'DELETE /api/v1/admin/invites/{id}',
   'DELETE /api/v1/admin/sessions/{id}',
   'DELETE /api/v1/api-keys/{id}',
   'DELETE /api/v1/playlists/{id}',
@@ -20,6 +21,7 @@ const PUBLISHED = [
   'DELETE /api/v1/rooms/{id}/invite',
   'DELETE /api/v1/videos/{id}',
   'DELETE /api/v1/webhooks/{id}',
+  'GET /api/v1/admin/invites',
   'GET /api/v1/admin/overview',
   'GET /api/v1/admin/players',
   'GET /api/v1/admin/profiles',
@@ -58,6 +60,7 @@ const PUBLISHED = [
   'PATCH /api/v1/users/{id}',
   'PATCH /api/v1/videos/{id}',
   'PATCH /api/v1/webhooks/{id}',
+  'POST /api/v1/admin/invites',
   'POST /api/v1/admin/sessions/{id}/reencode',
   'POST /api/v1/api-keys',
   'POST /api/v1/playlists',
@@ -70,6 +73,9 @@ const PUBLISHED = [
   'POST /api/v1/uploads',
   'POST /api/v1/uploads/direct/{token}',
   'POST /api/v1/users',
+  'POST /api/v1/users/password-reset',
+  'POST /api/v1/users/signup',
+  'POST /api/v1/users/{id}/password-reset',
   'POST /api/v1/videos',
   'POST /api/v1/videos/{id}/playback-token',
   'POST /api/v1/videos/{id}/views',
