@@ -84,7 +84,7 @@ export function UsersTable({ selfId, registration }: { selfId: string; registrat
                   <span className="text-xs text-zinc-500">you</span>
                 ) : (
                   <div className="flex justify-end gap-1">
-                    <Button aria-label={`Reset password of ${u.email}`} onClick={() => void makeResetLink(u)}>
+                    <Button aria-label={`Reset password of ${u.email}`} className="whitespace-nowrap" onClick={() => void makeResetLink(u)}>
                       Reset password
                     </Button>
                     <Button tone={u.disabled ? 'default' : 'danger'} onClick={() => void update(u, { disabled: !u.disabled })}>
