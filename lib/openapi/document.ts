@@ -82,6 +82,7 @@ function buildDocument() {
     servers: [{ url: '/', description: 'This server' }],
     tags: [
       { name: 'Videos', description: 'Upload, list, update, delete and play videos.' },
+      { name: 'Captions', description: "A video's text tracks (WebVTT, SRT converted) and its own manifests that carry them." },
       { name: 'Uploads', description: 'Resumable uploads (tus 1.0) and direct upload URLs.' },
       { name: 'Sessions', description: 'Transcode sessions: status, health, log, retry, cancel.' },
       { name: 'Content', description: 'Stored bytes by SHA-256: info, original, manifests, segments.' },

@@ -1,6 +1,7 @@
 import { apiKeysApi, usersApi } from '@/lib/auth/api'
 import { adminApi, userAdminApi } from '@/lib/admin/api'
 import type { Operation } from '@/lib/api/operation'
+import { captionsApi } from '@/lib/captions/api'
 import { contentApi } from '@/lib/content/api'
 import { playlistsApi, roomsApi } from '@/lib/rooms/api'
 import { sessionsApi } from '@/lib/sessions/api'
@@ -14,6 +15,7 @@ import { webhooksApi } from '@/lib/webhooks/api'
 const MODULES: Record<string, Operation>[] = [
   systemApi,
   videosApi,
+  captionsApi,
   uploadsApi,
   sessionsApi,
   contentApi,

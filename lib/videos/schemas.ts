@@ -47,8 +47,11 @@ export const videoPageSchema = z
 export const playbackUrlsSchema = z
   .object({
     direct: z.string().meta({ description: 'The original file (range requests).' }),
-    hls: z.string().nullable(),
-    dash: z.string().nullable(),
+    hls: z.string().nullable().meta({ description: "The video's own HLS master playlist: the content's streams plus its text tracks (SUBTITLES group)." }),
+    dash: z.string().nullable().meta({ description: "The video's own MPD: the content's streams plus a text AdaptationSet per track." }),
+    captions: z
+      .array(z.object({ id: z.string(), language: z.string(), label: z.string(), kind: z.enum(['subtitles', 'captions']), src: z.string() }))
+      .meta({ description: 'Its text tracks as WebVTT URLs (carrying the token a private video needs), for players that add them themselves.' }),
     poster: z.string().nullable(),
     storyboard: z.string().nullable(),
     directPlayable: z
@@ -81,6 +84,9 @@ export const videoSchema = videoSummarySchema
       description: 'Audio languages in manifest order (HLS audio group, DASH audio sets); empty for a silent video or until probed.',
     }),
     playback: playbackUrlsSchema,
+    captions: z
+      .array(z.object({ id: z.string(), language: z.string(), label: z.string(), kind: z.enum(['subtitles', 'captions']), url: z.string() }).loose())
+      .meta({ description: 'Its text tracks (as `GET /api/v1/videos/{id}/captions` lists them).' }),
     canEdit: z.boolean(),
     deduplicated: z.boolean().optional().meta({ description: 'Upload responses only: the bytes were stored already.' }),
   })

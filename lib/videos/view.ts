@@ -1,9 +1,11 @@
 import type { Actor } from '@/lib/auth/actor'
+import { type CaptionView, captionRows, captionView } from '@/lib/captions/captions'
+import { videoMediaPaths, withToken } from '@/lib/captions/urls'
 import { mediaUrl } from '@/lib/config/media-origin'
 import { audioStreamsOfProbe, audioTracksOf } from '@/lib/content/audio-tracks'
 import { streamingConfig } from '@/lib/config/streaming'
 import { contentStore } from '@/lib/content/store'
-import { DASH_MANIFEST, HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT } from '@/lib/content/layout'
+import { HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT } from '@/lib/content/layout'
 import { type PlayabilityFacts, playabilityOf } from '@/lib/content/playability'
 import { directPlayMaxBytes } from '@/lib/uploads/config'
 import { db } from '@/lib/db'
@@ -34,11 +36,17 @@ type TokenSubject = { id: string; contentHash: string; visibility: string; token
  * public, see contentAccess).
  */
 export async function contentBase(video: TokenSubject, viewerId?: string, stored = true): Promise<string> {
-  const hash = video.contentHash
-  if (video.visibility === 'PUBLIC' && stored) return mediaUrl(`/api/v1/content/${hash}`)
-  const token = await signPlaybackToken({ hash, videoId: video.id, epoch: video.tokenEpoch, userId: viewerId }, appPlaybackKey())
-  return mediaUrl(`/api/v1/content/${hash}/t/${token}`)
+  return contentBaseWith(video.contentHash, await playbackTokenFor(video, viewerId, stored))
 }
+
+/** The playback token a video's media URLs carry: none for a public video once stored. */
+export async function playbackTokenFor(video: TokenSubject, viewerId?: string, stored = true): Promise<string | null> {
+  if (video.visibility === 'PUBLIC' && stored) return null
+  return signPlaybackToken({ hash: video.contentHash, videoId: video.id, epoch: video.tokenEpoch, userId: viewerId }, appPlaybackKey())
+}
+
+export const contentBaseWith = (hash: string, token: string | null): string =>
+  mediaUrl(token ? `/api/v1/content/${hash}/t/${token}` : `/api/v1/content/${hash}`)
 
 /**
  * URLs for the player (absolute paths, or absolute URLs on MEDIA_ORIGIN): plain for public content, token-carrying otherwise. While a
@@ -59,17 +67,27 @@ export async function playbackUrls(opts: {
   viewerId?: string
   sizeBytes: number
   original?: { mime: string; probe: unknown }
+  captions?: CaptionView[]
 }) {
   const { status } = opts
   const hash = opts.video.contentHash
   const ready = status === 'ready'
-  const base = await contentBase(opts.video, opts.viewerId, ready)
-  const partial = !ready && status === 'processing' && (await contentStore().head(hash, `${PARTIAL_DIR}/${HLS_MASTER}`).catch(() => null))
-  const hls = ready ? `${base}/${HLS_MASTER}` : partial ? `${base}/${PARTIAL_DIR}/${HLS_MASTER}` : null
+  const token = await playbackTokenFor(opts.video, opts.viewerId, ready)
+  const base = contentBaseWith(hash, token)
+  const partial =
+    !ready &&
+    status === 'processing' &&
+    (await contentStore()
+      .head(hash, `${PARTIAL_DIR}/${HLS_MASTER}`)
+      .catch(() => null))
+  // The video's own manifests: the content's streams plus this video's text tracks.
+  const own = videoMediaPaths(opts.video.id)
+  const hls = ready || partial ? withToken(own.hls, token) : null
   return {
     direct: `${base}/original`,
     hls,
-    dash: ready ? `${base}/${DASH_MANIFEST}` : null,
+    dash: ready ? withToken(own.dash, token) : null,
+    captions: (opts.captions ?? []).map((c) => ({ id: c.id, language: c.language, label: c.label, kind: c.kind, src: withToken(c.url, token) })),
     poster: ready ? `${base}/${POSTER}` : null,
     storyboard: ready ? `${base}/${STORYBOARD_VTT}` : null,
     live: !ready && !!hls,
@@ -85,6 +103,7 @@ function audioTracksOfContent(content: VideoRow['content'], status: VideoStatus)
 }
 
 export async function videoView(video: VideoRow, actor: Actor | null) {
+  const captions = (await captionRows(video.id)).map(captionView)
   const session = await db.transcodeSession.findFirst({
     where: { contentHash: video.contentHash },
     orderBy: { createdAt: 'desc' },
@@ -123,7 +142,9 @@ export async function videoView(video: VideoRow, actor: Actor | null) {
       viewerId: actor?.userId,
       sizeBytes: Number(video.content.size),
       original: { mime: video.content.mime, probe: video.content.probe },
+      captions,
     }),
+    captions,
     canEdit: isOwnerOrAdmin(actor, video),
   }
 }

@@ -65,7 +65,7 @@ afterAll(async () => {
 })
 
 describe('MEDIA_ORIGIN', () => {
-  it('points every playback URL at the media origin, where only media is served and private media needs the token', async () => {
+  it('points every stream URL at the media origin, where only media is served and private media needs the token', async () => {
     const { auth } = await userWithKey()
     const clip = makeMp4('media-origin.mp4', { seed: 81 })
     const pub = await (await uploadMultipart(clip, { title: 'on the media origin', visibility: 'public' }, auth)).json()
@@ -75,7 +75,14 @@ describe('MEDIA_ORIGIN', () => {
     const view = await json(SITE_HOST(), `/api/v1/videos/${pub.id}`, auth)
     const base = `${MEDIA_ORIGIN()}/api/v1/content/${pub.contentHash}`
     expect(view.playback.direct).toBe(`${base}/original`)
-    expect(view.playback.hls).toBe(`${base}/master.m3u8`)
+    // The video's own manifests come from the site (they are built from the database); the
+    // streams they name are on the media origin.
+    expect(view.playback.hls).toBe(`/api/v1/videos/${pub.id}/master.m3u8`)
+    const master = await get(SITE_HOST(), view.playback.hls)
+    expect(master.status).toBe(200)
+    const variants = master.body.split('\n').filter((l) => l && !l.startsWith('#'))
+    expect(variants.length).toBeGreaterThan(0)
+    for (const uri of variants) expect(uri).toMatch(new RegExp(`^${base}/media_\\d+\\.m3u8$`))
     expect(view.playback.poster).toBe(`${base}/thumbs/poster.jpg`)
     const listed = await json(SITE_HOST(), `/api/v1/videos?q=${encodeURIComponent('on the media origin')}`, auth)
     expect(listed.items.find((i: { id: string }) => i.id === pub.id)?.poster).toBe(`${base}/thumbs/poster.jpg`)

@@ -94,6 +94,7 @@ function url(op: Operation, f: Fixture): string {
     hash: f.content,
     deliveryId: f.delivery,
     uploadId: f.upload,
+    captionId: f.caption,
   }
   return base() + op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(ids[name] ?? name))
 }
@@ -113,6 +114,11 @@ async function call(op: Operation, f: Fixture, headers: Record<string, string>):
     form.set('title', 'Uploaded by check-params')
     form.set('visibility', 'private')
     form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'clip.mp4')
+    body = form
+  } else if (op.operationId === 'addCaption') {
+    const form = new FormData()
+    form.set('language', 'fr')
+    form.set('file', new Blob(['WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour\n']), 'fr.vtt')
     body = form
   } else if (op.hasBody) {
     h['content-type'] = 'application/json'

@@ -66,6 +66,7 @@ export interface Fixture {
   room: string
   upload: string
   invite: string
+  caption: string
   /** Every id above: none may appear in what another user gets back. */
   secrets: string[]
 }
@@ -121,6 +122,9 @@ export async function makeFixture(p: Principals, opts: { sessionState?: 'FAILED'
       error: 'fixture',
     },
   })
+  const caption = await db.caption.create({
+    data: { videoId: video.id, language: 'en', label: 'English', vtt: 'WEBVTT\n\n00:00.000 --> 00:01.000\nFixture\n\n' },
+  })
   const apiKey = await createApiKey(ownerId, { name: 'fixture', scopes: ['read'] })
   const playlist = await db.playlist.create({ data: { ownerId, name: 'Fixture playlist', items: { create: [{ videoId: video.id, position: 0 }] } } })
   const room = await db.room.create({ data: { ownerId, name: 'Fixture room', videoIds: [video.id] } })
@@ -140,8 +144,9 @@ export async function makeFixture(p: Principals, opts: { sessionState?: 'FAILED'
     room: room.id,
     upload,
     invite: invite.id,
+    caption: caption.id,
   }
-  return { ...ids, secrets: [video.id, hash, session.id, webhook.id, delivery.id, apiKey.id, playlist.id, room.id, apiKey.prefix, invite.id] }
+  return { ...ids, secrets: [video.id, hash, session.id, webhook.id, delivery.id, apiKey.id, playlist.id, room.id, apiKey.prefix, invite.id, caption.id] }
 }
 
 /** A 10-byte tus upload of the owner with nothing sent yet; returns its id. */
