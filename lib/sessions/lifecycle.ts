@@ -1,3 +1,4 @@
+import { captionRowsFor, type EmbeddedTextTrack } from '@/lib/captions/embedded'
 import { db, type Prisma, type TranscodeSession } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { CANCEL_CHANNEL, WAKE_CHANNEL } from '@/lib/queue/channels'
@@ -117,6 +118,8 @@ export interface StoredRun {
   /** The probe facts kept on the content. */
   probe: Prisma.InputJsonValue
   renditions: Omit<Prisma.RenditionCreateManyInput, 'contentHash'>[]
+  /** Subtitle streams of the upload: kept on the content and given to each of its videos as captions. */
+  textTracks?: EmbeddedTextTrack[]
 }
 
 /** Outputs are written and checked (COMPLETED), then the rows say so (STORED): two moves, each atomic. */
@@ -134,11 +137,16 @@ export async function storeRun(id: string, workerId: string, run: StoredRun): Pr
     session: (row) => ({ finishedAt: row.dbNow, leaseOwner: null, leaseExpiresAt: null }),
     content: {
       state: 'STORED',
-      data: { storedAt: new Date(), error: null, ...run.facts, probe: run.probe },
+      data: { storedAt: new Date(), error: null, ...run.facts, probe: run.probe, textTracks: (run.textTracks ?? []) as unknown as Prisma.InputJsonValue },
     },
     write: async (tx, row) => {
       await tx.rendition.deleteMany({ where: { contentHash: row.contentHash } })
       await tx.rendition.createMany({ data: run.renditions.map((r) => ({ ...r, contentHash: row.contentHash })) })
+      if (run.textTracks?.length) {
+        const videos = await tx.video.findMany({ where: { contentHash: row.contentHash }, select: { id: true } })
+        // A re-encode adds none twice: a video has at most one caption per source stream.
+        await tx.caption.createMany({ data: videos.flatMap((v) => captionRowsFor(v.id, run.textTracks ?? [])), skipDuplicates: true })
+      }
     },
     event: { type: 'SessionStored' },
   })

@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises'
+import type { EmbeddedTextTrack } from '@/lib/captions/embedded'
 import { streamingConfig } from '@/lib/config/streaming'
 import { workRoot } from '@/lib/content/paths'
 import { contentStore, localContentStore } from '@/lib/content/store'
 import { db, type Prisma, type TranscodeSession } from '@/lib/db'
 import { log } from '@/lib/log'
 import { type ProcessResult, processContent, type StreamingConfig, type TranscodeProgress } from '@/lib/pipeline'
+import { extractTextTracks } from '@/lib/pipeline/subtitles'
 import { publishEvent } from '@/lib/queue/events'
 import { backoffMs, SESSION_POLICY } from '@/lib/queue/policy'
 import type { ClaimGate, SessionHandler, SessionHandlerContext } from '@/lib/queue/runner'
@@ -112,9 +114,15 @@ async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, co
         void publishEvent(session.id, session.contentHash, 'ManifestUpdated', { playable: true, afterMs: p.elapsedMs }).catch(() => {})
       },
     })
+    // From the same input, before the workspace lets go of it.
+    const textTracks = await extractTextTracks(inputPath, result.facts.container, { signal }).catch((err) => {
+      if (signal.aborted) throw err
+      slog.warn({ err: (err as Error).message }, 'could not extract subtitle streams')
+      return []
+    })
     await workspace.finish()
     slog.info({ speed: result.encode.speed, firstPlayableMs: result.encode.firstPlayableMs }, 'session encoded')
-    return { stored: storedRun(result) }
+    return { stored: storedRun(result, textTracks) }
   } catch (err) {
     if (signal.aborted) {
       // Cancelled by an admin (the session is CANCELLED already), lease lost, or shutting down
@@ -139,8 +147,9 @@ async function scratchRoot(): Promise<string> {
 }
 
 /** The rows a stored run writes, from the pipeline's result. */
-function storedRun(result: ProcessResult): StoredRun {
+function storedRun(result: ProcessResult, textTracks: EmbeddedTextTrack[]): StoredRun {
   return {
+    textTracks,
     encode: { speed: result.encode.speed, segments: result.encode.segments, wallMs: result.encode.wallMs },
     facts: { durationMs: result.facts.durationMs, width: result.facts.width, height: result.facts.height },
     probe: result.facts as unknown as Prisma.InputJsonValue,

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises'
+import { captionRowsFor, embeddedTracksOf } from '@/lib/captions/embedded'
 import { removeUnreferencedContent } from '@/lib/content/leftovers'
 import { lockContentHash } from '@/lib/content/lock'
 import { sniffOriginalType } from '@/lib/content/original-type'
@@ -48,8 +49,11 @@ export async function ingestUpload(opts: {
         // session, the other sees count 0 and deduplicates.
         const { count } = await tx.content.createMany({ data: [{ hash: opts.hash, size: BigInt(opts.size), mime }], skipDuplicates: true })
         if (remote && count === 1 && !moved) throw new OriginalGone()
-        if (count === 0) await tx.content.update({ where: { hash: opts.hash }, data: { orphanedAt: null } })
+        const known = count === 0 ? await tx.content.update({ where: { hash: opts.hash }, data: { orphanedAt: null }, select: { textTracks: true } }) : null
         const video = await tx.video.create({ data: { ownerId: opts.ownerId, contentHash: opts.hash, ...metadata } })
+        // The bytes' own subtitle streams, found when they were first processed, are this video's captions too.
+        const embedded = embeddedTracksOf(known?.textTracks)
+        if (embedded.length) await tx.caption.createMany({ data: captionRowsFor(video.id, embedded) })
         const sessionId = count === 1 ? (await createSession(tx, opts.hash, { videoId: video.id })).id : null
         // Bytes last: every row is written, only the commit is left to fail.
         if (!remote) moved = await store.importOriginal(opts.tempPath, opts.hash)
