@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { NODE_FLAGS } from '@/lib/launcher/children'
 
 const run = promisify(execFile)
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..')
@@ -105,9 +106,9 @@ export interface OurServer extends Running {
   stats(): Promise<ServerStats>
 }
 
-/** Our production path (node:http + handleContentRequest) in a child process of its own. */
-export async function startOurServer(dataDir: string, pieceSize: number): Promise<OurServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench/range/server.ts'), dataDir, String(pieceSize)], {
+/** Our production path (node:http + handleContentRequest) in a child process of its own, with the web process's V8 flags unless told otherwise. */
+export async function startOurServer(dataDir: string, pieceSize: number, nodeFlags: string[] = NODE_FLAGS.web): Promise<OurServer> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(PROJECT_ROOT, 'bench/range/server.ts'), dataDir, String(pieceSize)], {
     cwd: PROJECT_ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'error' },

@@ -33,8 +33,12 @@ const PAUSED_RANGE = 5 * MiB
 const PAUSED_PLAY_MS = 5000
 const PAUSED_PAUSE_MS = 10_000
 const WATCHDOG_MS = 14 * 60_000
-// Which servers the paused section runs (a diagnosis run may set PAUSED_SERVERS=ours).
-const PAUSED_SERVERS = (process.env.PAUSED_SERVERS ?? 'ours,nginx').split(',') as ('ours' | 'nginx')[]
+// Which servers the paused and throughput sections run (a diagnosis run may set BENCH_SERVERS=ours):
+// ours with the web process's V8 flags, ours with V8's defaults (what those flags cost or save), nginx.
+const SERVERS = ['ours', 'ours-v8-default', 'nginx'] as const
+type ServerKind = (typeof SERVERS)[number]
+const BENCH_SERVERS = (process.env.BENCH_SERVERS ?? SERVERS.join(',')).split(',') as ServerKind[]
+for (const s of BENCH_SERVERS) if (!(SERVERS as readonly string[]).includes(s)) throw new Error(`unknown server ${s}; servers: ${SERVERS.join(', ')}`)
 const SECTIONS = ['pieces', 'throughput', 'memory', 'paused', 'latency'] as const
 type Section = (typeof SECTIONS)[number]
 const named = process.argv.slice(2)
@@ -154,28 +158,37 @@ async function pieceSizes(dataDir: string, seek: string): Promise<void> {
   }
 }
 
-async function throughputAndLatency(dataDir: string, seek: string): Promise<void> {
+/** One server of `kind` on the fixtures, and the URL path of the 1 GiB file on it. */
+async function startKind(kind: ServerKind, dataDir: string): Promise<{ server: Running | OurServer; filePath: string }> {
   if (!workDir) throw new Error('no work directory')
-  console.log(`\n[throughput] ${CLIENTS} concurrent clients, 1 GiB file, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s, piece ${kib(READ_PIECE_BYTES)}`)
-  const ours = track(await startOurServer(dataDir, READ_PIECE_BYTES))
-  const nginx = track(await startNginx(dataDir, workDir))
-  const ourUrl = `http://127.0.0.1:${ours.port}${ourPath(THROUGHPUT_HASH)}`
-  const nginxUrl = `http://127.0.0.1:${nginx.port}${nginxPath(THROUGHPUT_HASH)}`
-  const ourRates: number[] = []
-  const nginxRates: number[] = []
+  if (kind === 'nginx') return { server: track(await startNginx(dataDir, workDir)), filePath: nginxPath(THROUGHPUT_HASH) }
+  const server = track(await startOurServer(dataDir, READ_PIECE_BYTES, kind === 'ours' ? undefined : []))
+  return { server, filePath: ourPath(THROUGHPUT_HASH) }
+}
+
+async function throughputAndLatency(dataDir: string, seek: string): Promise<void> {
+  console.log(
+    `\n[throughput] ${CLIENTS} concurrent clients, 1 GiB file, ${ROUNDS} rounds of ${ROUND_SECONDS} s in rotating order, piece ${kib(READ_PIECE_BYTES)}`,
+  )
+  const started = await Promise.all(BENCH_SERVERS.map((kind) => startKind(kind, dataDir)))
+  const rates = new Map<ServerKind, number[]>(BENCH_SERVERS.map((kind) => [kind, []]))
   for (let round = 1; round <= ROUNDS; round++) {
-    const order = round % 2 ? ['ours', 'nginx'] : ['nginx', 'ours']
-    for (const who of order) {
-      const rate = await wrkMiBps(who === 'ours' ? ourUrl : nginxUrl, CLIENTS, ROUND_SECONDS)
-      ;(who === 'ours' ? ourRates : nginxRates).push(rate)
+    const order = BENCH_SERVERS.map((_, i) => BENCH_SERVERS[(i + round) % BENCH_SERVERS.length])
+    for (const kind of order) {
+      const { server, filePath } = started[BENCH_SERVERS.indexOf(kind)]
+      rates.get(kind)?.push(await wrkMiBps(`http://127.0.0.1:${server.port}${filePath}`, CLIENTS, ROUND_SECONDS))
     }
-    console.log(`round ${round}: ours ${fmt(ourRates.at(-1) ?? 0)} MiB/s   nginx ${fmt(nginxRates.at(-1) ?? 0)} MiB/s`)
+    console.log(`round ${round}: ${BENCH_SERVERS.map((kind) => `${kind} ${fmt(rates.get(kind)?.at(-1) ?? 0)} MiB/s`).join('   ')}`)
   }
-  const ratio = median(ourRates) / median(nginxRates)
-  console.log(`median: ours ${fmt(median(ourRates))} MiB/s   nginx ${fmt(median(nginxRates))} MiB/s   ratio ${ratio.toFixed(2)}x (target >= 0.9x)`)
-  if (wanted('latency')) await latency(ours.port, nginx.port, seek)
-  await ours.stop()
-  await nginx.stop()
+  const medians = BENCH_SERVERS.map((kind) => median(rates.get(kind) ?? []))
+  const nginxMedian = rates.has('nginx') ? median(rates.get('nginx') ?? []) : Number.NaN
+  console.log(
+    `median: ${BENCH_SERVERS.map((kind, i) => `${kind} ${fmt(medians[i])} MiB/s${kind === 'nginx' ? '' : ` (${(medians[i] / nginxMedian).toFixed(2)}x nginx)`}`).join('   ')}   (target ours >= 0.9x)`,
+  )
+  const ours = started[BENCH_SERVERS.indexOf('ours')]?.server
+  const nginx = started[BENCH_SERVERS.indexOf('nginx')]?.server
+  if (wanted('latency') && ours && nginx) await latency(ours.port, nginx.port, seek)
+  await Promise.all(started.map(({ server }) => server.stop()))
 }
 
 async function memory(dataDir: string): Promise<void> {
@@ -224,14 +237,14 @@ async function paused(dataDir: string): Promise<void> {
     `\n[paused] ${PAUSED_VIEWERS} viewers, each its own ${PAUSED_RANGE / MiB} MiB range of a 1 GiB file at ${VIEWER_RATE / KiB} KiB/s:\n` +
       `         half steady, half pausing ${PAUSED_PAUSE_MS / 1000} s after every ${PAUSED_PLAY_MS / 1000} s of play (server RSS with its children)`,
   )
-  console.log('server     completed  cut off  RSS before  RSS peak  growth     seconds  details')
-  for (const who of PAUSED_SERVERS) {
-    const server = track(who === 'ours' ? await startOurServer(dataDir, READ_PIECE_BYTES) : await startNginx(dataDir, workDir))
-    const filePath = who === 'ours' ? ourPath(THROUGHPUT_HASH) : nginxPath(THROUGHPUT_HASH)
+  console.log('server           completed  cut off  RSS before  RSS peak  growth     seconds  details')
+  for (const who of BENCH_SERVERS) {
+    const { server, filePath } = await startKind(who, dataDir)
+    const ourServer = 'stats' in server ? server : undefined
     await ttfbSamples(server.port, filePath, 'bytes=0-1048575', 5) // warm up the code paths
     await new Promise((r) => setTimeout(r, 1000))
-    const idle = who === 'ours' ? await (server as OurServer).stats() : undefined
-    if (idle) console.log(`ours at rest: peaks MiB ${JSON.stringify(idle.memory)}`)
+    const idle = await ourServer?.stats()
+    if (idle) console.log(`${who} at rest: peaks MiB ${JSON.stringify(idle.memory)}`)
     const r = await pausedViewers({
       port: server.port,
       path: filePath,
@@ -243,11 +256,11 @@ async function paused(dataDir: string): Promise<void> {
       pauseMs: PAUSED_PAUSE_MS,
       serverPid: server.pid,
     })
-    const stats = who === 'ours' ? await (server as OurServer).stats() : undefined
+    const stats = await ourServer?.stats()
     const details = stats ? `server outcomes ${JSON.stringify(stats.outcomes)}, peaks MiB ${JSON.stringify(stats.memory)}` : ''
     await server.stop()
     console.log(
-      `${who.padEnd(8)} ${String(r.completed).padStart(11)} ${String(r.cutOff).padStart(8)} ${mib(r.rssBefore)} MiB ${mib(r.rssPeak)} MiB ${mib(r.rssPeak - r.rssBefore)} MiB ${fmt(r.seconds, 1)}  ${details} ${r.cutOff ? JSON.stringify(r.cutCodes) : ''}`,
+      `${who.padEnd(16)} ${String(r.completed).padStart(9)} ${String(r.cutOff).padStart(8)} ${mib(r.rssBefore)} MiB ${mib(r.rssPeak)} MiB ${mib(r.rssPeak - r.rssBefore)} MiB ${fmt(r.seconds, 1)}  ${details} ${r.cutOff ? JSON.stringify(r.cutCodes) : ''}`,
     )
   }
   console.log('goal: ours cuts off none, RSS growth <= 32 MiB')
