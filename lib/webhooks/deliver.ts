@@ -76,7 +76,8 @@ export async function sendDelivery(
     errorClass,
     error,
   }
-  await db.webhookDelivery.update({
+  // updateMany: the webhook (and with it this delivery) may have been deleted while we sent it.
+  await db.webhookDelivery.updateMany({
     where: { id: d.id },
     data: {
       status: outcome.status,

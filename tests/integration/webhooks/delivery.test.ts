@@ -8,7 +8,7 @@ import { db, disconnectDb } from '@/lib/db'
 import { deliverDueWebhooks, startWebhookDeliveries } from '@/lib/webhooks/deliver'
 import { enqueueWebhookEvent } from '@/lib/webhooks/enqueue'
 import { enqueueSessionOutcome } from '@/lib/webhooks/events'
-import { createWebhook, listDeliveries, redeliver } from '@/lib/webhooks/manage'
+import { createWebhook, deleteWebhook, listDeliveries, redeliver } from '@/lib/webhooks/manage'
 import { WEBHOOK_POLICY, type WebhookPolicy } from '@/lib/webhooks/policy'
 import { verifyWebhookSignature } from '@/lib/webhooks/signing'
 
@@ -106,6 +106,19 @@ describe('webhook deliveries', () => {
     expect(row).toMatchObject({ status: 'SUCCEEDED', attempt: 1, responseCode: 200, error: null, errorClass: null })
     expect(row.durationMs).toBeGreaterThanOrEqual(0)
     expect(row.deliveredAt).toBeInstanceOf(Date)
+  })
+
+  it('ends quietly when the webhook is deleted while its delivery is being sent', async () => {
+    const actor = await owner()
+    const hook = await createWebhook(actor, { url: `${base}/hook`, events: ['video.ready'], active: true })
+    await enqueueWebhookEvent({ ownerId: actor.userId, event: 'video.ready', payload: {} })
+    delayMs = 300
+    const sending = deliverDueWebhooks(FAST)
+    await vi.waitFor(() => expect(received).toHaveLength(1))
+    await deleteWebhook(actor, hook.id)
+    // Recorded as what the receiver answered, not as a crash of the delivery loop.
+    expect(await sending).toMatchObject([{ status: 'SUCCEEDED', responseCode: 200 }])
+    expect(await db.webhookDelivery.count()).toBe(0)
   })
 
   it('retries failures with growing backoff and gives up after the last attempt', async () => {
