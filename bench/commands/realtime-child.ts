@@ -21,8 +21,7 @@ async function main() {
     if (msg?.type === 'lag.reset') probe.reset()
     else if (msg?.type === 'lag.read') process.send?.(probe.read(0))
     else if (msg?.type === 'stop') {
-      realtime.close()
-      process.exit(0)
+      realtime.close().finally(() => process.exit(0))
     }
   })
   process.on('disconnect', () => process.exit(0))

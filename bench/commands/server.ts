@@ -89,7 +89,7 @@ async function main() {
     })
     const local = probeRealtime(io)
     probe = { reset: local.reset, read: async () => local.read(streamsOpen) }
-    stopRealtime = () => realtime.close()
+    stopRealtime = () => void realtime.close()
   }
 
   process.on('message', (msg: ToServer) => {

@@ -2,10 +2,13 @@ import type { ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import type { Socket as NetSocket } from 'node:net'
 import type { Server } from 'socket.io'
+import type { Actor } from '@/lib/auth/actor'
+import { AppError, type ErrorCode } from '@/lib/errors'
 import { log as rootLog } from '@/lib/log'
 import { setSocketClients } from '@/lib/metrics/state'
 import type { CommandResult } from '@/lib/rooms'
-import type { CommandEvent, PipelineEventPayload, PlayerInfo, RoomState } from './protocol'
+import { errorAck } from './acks'
+import type { Command, CommandEvent, ErrorBody, PipelineEventPayload, PlayerInfo, RoomState } from './protocol'
 import { type ForwardedEvent, getRealtime, type Realtime, registerRealtime } from './server'
 
 // Isolation of the command layer in its own process, behind the web process's port.
@@ -14,7 +17,8 @@ import { type ForwardedEvent, getRealtime, type Realtime, registerRealtime } fro
 // handed over, a connection never touches the web process's event loop again, so range streams
 // there cannot delay commands. REST command routes in the web process publish through IPC.
 // Server-only. WebSocket transport only: long-polling requests stay with the web process, whose
-// own polling-only socket.io node reaches the same rooms through the Postgres adapter.
+// own polling-only socket.io node reaches the same rooms through the Postgres adapter. The
+// realtime child owns the rooms (lib/realtime/room-owner.ts): REST commands are applied there.
 
 const log = rootLog.child({ c: 'realtime-handoff' })
 
@@ -31,8 +35,12 @@ interface UpgradeMessage {
   headers: http.IncomingHttpHeaders
   head: string
 }
-type PublishMessage =
+/** Requests the web process makes of the realtime child; each is answered with a RequestReply of the same id. */
+type RequestMessage =
   | { type: 'reelhouse:players'; id: number }
+  | { type: 'reelhouse:command'; id: number; actor: Actor; roomId: string; command: Command }
+  | { type: 'reelhouse:room-state'; id: number; roomId: string }
+type PublishMessage =
   | { type: 'reelhouse:publish'; result: CommandResult }
   | { type: 'reelhouse:state'; roomId: string; state: RoomState }
   | { type: 'reelhouse:user'; userId: string; event: ForwardedEvent; data: PipelineEventPayload; local?: boolean }
@@ -75,54 +83,74 @@ export function reportClientsToParent(n: number, namespace: string): void {
   process.send?.({ type: 'reelhouse:clients', namespace, n } satisfies ClientsMessage)
 }
 
-interface PlayersReply {
-  type: 'reelhouse:players.reply'
+interface RequestReply {
+  type: 'reelhouse:reply'
   id: number
-  players: PlayerInfo[]
+  value?: unknown
+  error?: ErrorBody
 }
 
-/** The web process's view of the realtime child: publishes and player lists go over IPC. */
+/** The web process's view of the realtime child: commands, publishes and player lists go over IPC. */
 function ipcRealtime(child: ChildProcess): Realtime {
-  const send = (msg: PublishMessage) => {
+  const send = (msg: PublishMessage | RequestMessage) => {
     if (child.connected) child.send(msg)
   }
   let nextId = 0
-  const pending = new Map<number, (players: PlayerInfo[]) => void>()
-  child.on('message', (msg: PlayersReply | ClientsMessage) => {
+  const pending = new Map<number, (reply: RequestReply) => void>()
+  child.on('message', (msg: RequestReply | ClientsMessage) => {
     if (msg?.type === 'reelhouse:clients') return setSocketClients(msg.n, msg.namespace, 'realtime')
-    if (msg?.type !== 'reelhouse:players.reply') return
-    pending.get(msg.id)?.(msg.players)
+    if (msg?.type !== 'reelhouse:reply') return
+    pending.get(msg.id)?.(msg)
     pending.delete(msg.id)
   })
-  const listPlayers = () =>
-    new Promise<PlayerInfo[]>((resolve, reject) => {
+  type Request = RequestMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never
+  const request = <T>(msg: Request): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
       const id = nextId++
       const timer = setTimeout(() => {
         pending.delete(id)
-        reject(new Error('the realtime process did not answer'))
+        reject(new AppError('UNAVAILABLE', 'The realtime process did not answer.'))
       }, 5000)
-      pending.set(id, (players) => {
+      pending.set(id, (reply) => {
         clearTimeout(timer)
-        resolve(players)
+        if (reply.error) reject(new AppError(reply.error.code as ErrorCode, reply.error.message))
+        else resolve(reply.value as T)
       })
-      send({ type: 'reelhouse:players', id })
+      send({ ...msg, id } as RequestMessage)
     })
   return {
     get io(): Server {
       throw new Error('socket.io runs in the realtime process')
     },
+    applyCommand: (actor, roomId, command) => request<CommandResult>({ type: 'reelhouse:command', actor, roomId, command }),
+    roomState: (roomId) => request<RoomState | null>({ type: 'reelhouse:room-state', roomId }),
     publishCommand: (result) => {
+      if (result.event) return result.event // broadcast by the owner node when it applied it
       send({ type: 'reelhouse:publish', result })
       // The child stamps serverTime when it emits; this copy is for the caller's response.
-      return { ...result.command, seq: result.seq, serverTime: Date.now(), state: result.state } as CommandEvent
+      return result.event ?? ({ ...result.command, seq: result.seq, serverTime: Date.now(), state: result.state } as CommandEvent)
     },
     broadcastRoomState: (roomId, state) => send({ type: 'reelhouse:state', roomId, state }),
     emitToUser: (userId, event, data, o) => send({ type: 'reelhouse:user', userId, event, data, local: o?.local }),
     emitToAdmins: (event, data, o) => send({ type: 'reelhouse:admins', event, data, local: o?.local }),
-    listPlayers,
-    close: () => undefined,
+    listPlayers: () => request<PlayerInfo[]>({ type: 'reelhouse:players' }),
+    close: async () => undefined,
   }
 }
+
+/** Carries out one of the web process's requests in the realtime child. */
+function answer(realtime: Realtime, msg: RequestMessage): Promise<unknown> {
+  switch (msg.type) {
+    case 'reelhouse:players':
+      return realtime.listPlayers()
+    case 'reelhouse:command':
+      return realtime.applyCommand(msg.actor, msg.roomId, msg.command)
+    case 'reelhouse:room-state':
+      return realtime.roomState(msg.roomId)
+  }
+}
+
+const REQUESTS = new Set<string>(['reelhouse:players', 'reelhouse:command', 'reelhouse:room-state'])
 
 /**
  * In the realtime child, after attachRealtime(io, …): take the connections the web process hands
@@ -130,7 +158,7 @@ function ipcRealtime(child: ChildProcess): Realtime {
  * one that never listens) so that it has an engine.
  */
 export function acceptForwardedUpgrades(io: Server): void {
-  process.on('message', (msg: UpgradeMessage | PublishMessage, handle?: unknown) => {
+  process.on('message', (msg: UpgradeMessage | PublishMessage | RequestMessage, handle?: unknown) => {
     if (msg?.type === 'reelhouse:upgrade') {
       const socket = handle as NetSocket | undefined
       if (!socket) return
@@ -144,11 +172,11 @@ export function acceptForwardedUpgrades(io: Server): void {
     }
     const realtime = getRealtime()
     if (!realtime) return
-    if (msg?.type === 'reelhouse:players') {
-      const id = msg.id
-      realtime.listPlayers().then(
-        (players) => process.send?.({ type: 'reelhouse:players.reply', id, players } satisfies PlayersReply),
-        (err) => log.warn({ err }, 'players list failed'),
+    if (REQUESTS.has(msg?.type)) {
+      const req = msg as RequestMessage
+      answer(realtime, req).then(
+        (value) => process.send?.({ type: 'reelhouse:reply', id: req.id, value } satisfies RequestReply),
+        (err) => process.send?.({ type: 'reelhouse:reply', id: req.id, error: errorAck(err).error } satisfies RequestReply),
       )
     } else if (msg?.type === 'reelhouse:publish') realtime.publishCommand(msg.result)
     else if (msg?.type === 'reelhouse:state') realtime.broadcastRoomState(msg.roomId, msg.state)

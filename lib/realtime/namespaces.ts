@@ -3,15 +3,15 @@ import type { RateLimiter } from '@/lib/api/rate-limit'
 import { type Actor, isAdmin } from '@/lib/auth/actor'
 import { AppError } from '@/lib/errors'
 import { log as rootLog } from '@/lib/log'
-import { applyCommand, type CommandResult, getRoom } from '@/lib/rooms'
+import { type CommandResult, getRoom, type RoomView } from '@/lib/rooms'
 import { ackOf, errorAck } from './acks'
 import type { PlayerSocketData } from './presence'
 import {
   type AdminClientToServer,
   type AdminServerToClient,
   type ClockPong,
+  type Command,
   type CommandAck,
-  type CommandEvent,
   clockPingSchema,
   commandSchema,
   type ErrorAck,
@@ -19,6 +19,7 @@ import {
   type PlayerClientToServer,
   type PlayerServerToClient,
   type RoomAck,
+  type RoomState,
   roomRefSchema,
 } from './protocol'
 
@@ -78,21 +79,35 @@ export const eventLimit =
     ackOf<ErrorAck>(packet[packet.length - 1])({ ok: false, error: { code: 'RATE_LIMITED', message: 'Too many events; slow down.' } })
   }
 
+/** The room operations a node's handlers use: its RoomOwner's. */
+export interface NodeRooms {
+  applyCommand(actor: Actor, roomId: string, command: Command): Promise<CommandResult>
+  roomState(roomId: string): Promise<RoomState | null>
+}
+
+/** A room the actor may see, with the live state its owner node holds (the row may lag by one write). */
+export async function readRoom(rooms: NodeRooms, actor: Actor, roomId: string): Promise<RoomView> {
+  const view = await getRoom(actor, roomId)
+  const live = await rooms.roomState(roomId)
+  return live ? { ...view, ...live } : view
+}
+
 /**
  * The handlers both namespaces serve. Payloads are whatever the peer sent (typed by the event
  * maps, but unchecked): each is parsed before use, and a missing ack is tolerated.
  */
-export function commonHandlers(publishCommand: (result: CommandResult) => CommandEvent) {
+export function commonHandlers(rooms: NodeRooms) {
   return {
-    /** Validate, apply (one UPDATE), broadcast, then ack with timestamps. */
+    rooms,
+
+    /** Validate, apply (seq and broadcast from the owner's state, no database write waited for), then ack with timestamps. */
     async command(actor: Actor, raw: unknown, ack: unknown): Promise<void> {
       const serverReceivedAt = Date.now()
       const reply = ackOf<CommandAck>(ack)
       const parsed = commandSchema.safeParse(raw)
       if (!parsed.success) return reply(invalidInput(parsed.error))
       try {
-        const result = await applyCommand(actor, parsed.data.roomId, parsed.data)
-        publishCommand(result)
+        const result = await rooms.applyCommand(actor, parsed.data.roomId, parsed.data)
         reply({ ok: true, seq: result.seq, serverReceivedAt, serverSentAt: Date.now() })
       } catch (err) {
         reply(errorAck(err))
@@ -111,7 +126,7 @@ export function commonHandlers(publishCommand: (result: CommandResult) => Comman
       const parsed = roomRefSchema.safeParse(raw)
       if (!parsed.success) return reply(invalidInput(parsed.error))
       try {
-        reply({ ok: true, state: await getRoom(actor, parsed.data.roomId) })
+        reply({ ok: true, state: await readRoom(rooms, actor, parsed.data.roomId) })
       } catch (err) {
         reply(errorAck(err))
       }

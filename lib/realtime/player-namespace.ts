@@ -1,7 +1,7 @@
 import type { RateLimiter } from '@/lib/api/rate-limit'
 import { ensurePersonalRoom, getRoom, personalRoomId } from '@/lib/rooms'
 import { ackOf, errorAck } from './acks'
-import { type CommonHandlers, eventLimit, type PlayerNamespace, type PlayerSocket } from './namespaces'
+import { type CommonHandlers, eventLimit, type PlayerNamespace, type PlayerSocket, readRoom } from './namespaces'
 import { type PresenceBatch, playerInfo } from './presence'
 import { EVENTS, invalidInput, memberReportSchema, type OkAck, personalRoomRequestSchema, presenceSchema, type RoomAck, roomRefSchema } from './protocol'
 import { memberName, type TogetherRooms } from './together'
@@ -50,7 +50,7 @@ export function servePlayers(
         // either in the state or broadcast to us after the join, never lost in between.
         await getRoom(data.actor, parsed.data.roomId)
         joinRoom(parsed.data.roomId)
-        const state = await getRoom(data.actor, parsed.data.roomId).catch((err) => {
+        const state = await readRoom(common.rooms, data.actor, parsed.data.roomId).catch((err) => {
           leaveRoom(parsed.data.roomId)
           throw err
         })
@@ -81,10 +81,12 @@ export function servePlayers(
         // no command can slip between the read and the join.
         const id = personalRoomId(data.actor.userId, parsed.data.clientId)
         joinRoom(id)
-        const state = await ensurePersonalRoom(data.actor, parsed.data.clientId).catch((err) => {
+        const ensured = await ensurePersonalRoom(data.actor, parsed.data.clientId).catch((err) => {
           leaveRoom(id)
           throw err
         })
+        // An admin's commands to it live in its owner node's memory until written back.
+        const state = (await common.rooms.roomState(id).catch(() => null)) ?? ensured
         data.clientId = parsed.data.clientId
         data.personalRoomId = state.id
         touch(socket)

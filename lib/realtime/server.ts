@@ -4,13 +4,16 @@ import type { Server, ServerOptions } from 'socket.io'
 import { type RateLimitConfig, RateLimiter } from '@/lib/api/rate-limit'
 import { isMediaHostRequest } from '@/lib/config/media-origin'
 import { log as rootLog } from '@/lib/log'
+import type { Actor } from '@/lib/auth/actor'
 import type { CommandResult } from '@/lib/rooms'
 import { serveAdmins } from './admin-namespace'
 import { type AdminNamespace, type Authenticate, authMiddleware, commonHandlers, type PlayerNamespace } from './namespaces'
 import { roomKey, servePlayers, userKey } from './player-namespace'
 import { PresenceBatch, playerInfo } from './presence'
+import { type Command, type CommandEvent, EVENTS, NAMESPACES, type PipelineEventPayload, type PlayerInfo, type RoomMember, type RoomState } from './protocol'
+import { getRealtime, registerRealtime } from './registry'
+import { type ClusterChannel, type OwnerAnswer, RoomOwner } from './room-owner'
 import { membersOf, TogetherRooms } from './together'
-import { type CommandEvent, EVENTS, NAMESPACES, type PipelineEventPayload, type PlayerInfo, type RoomMember, type RoomState } from './protocol'
 
 const log = rootLog.child({ c: 'realtime' })
 
@@ -24,6 +27,11 @@ export interface RealtimeOptions {
   presenceFlushMs?: number
   /** Events one socket may send: sustained per minute, and at once (defaults: EVENT_RATE). */
   eventRate?: RateLimitConfig
+  /**
+   * False: this node never owns rooms and forwards every command to the node that does (a web
+   * process whose realtime process owns them). Default true.
+   */
+  ownsRooms?: boolean
 }
 
 /**
@@ -41,7 +49,14 @@ export interface EmitOptions {
 
 export interface Realtime {
   readonly io: Server
-  /** Broadcasts an applied command to the room's players (on every node) and returns the event sent. */
+  /**
+   * Applies a command as the room's owner node (or through the node that owns the room): the seq
+   * is assigned and the event broadcast from the state the owner holds; the row is written after.
+   */
+  applyCommand(actor: Actor, roomId: string, command: Command): Promise<CommandResult>
+  /** The room's state as its owner node holds it; null when no node holds the room (the row is current then). */
+  roomState(roomId: string): Promise<RoomState | null>
+  /** Broadcasts a command applied on the database path (to every node); one applyCommand applied went out already and is returned as is. */
   publishCommand(result: CommandResult): CommandEvent
   /** Pushes a room's whole state (e.g. after a REST rename) to the room's players. */
   broadcastRoomState(roomId: string, state: RoomState): void
@@ -55,8 +70,8 @@ export interface Realtime {
   emitToAdmins(event: ForwardedEvent, data: PipelineEventPayload, opts?: EmitOptions): void
   /** Every connected player, across nodes. */
   listPlayers(): Promise<PlayerInfo[]>
-  /** Stops the presence timer; the caller closes io. */
-  close(): void
+  /** Stops the presence timer, writes back and releases the rooms this node owns; the caller closes io. */
+  close(): Promise<void>
 }
 
 /** Options for `new Server(httpServer, realtimeServerOptions)`: small frames, no compression on the latency path. */
@@ -91,7 +106,8 @@ const namespace = <N>(io: Server, name: string): N => io.of(name) as unknown as 
  * Attaches the command layer to a socket.io server: namespaces `/player` (signed-in users) and
  * `/admin` (admins only). Returns the handle the REST routes and the pipeline use to reach
  * sockets; the same functions are exported at module level for code that cannot get the handle.
- * Handlers stay minimal: a command is one validation, one UPDATE and one room broadcast.
+ * Handlers stay minimal: a command is one validation, a step of the room's state in memory and
+ * one room broadcast; the database write follows (lib/realtime/room-owner.ts).
  */
 export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise<Realtime> {
   let closed = false
@@ -113,18 +129,29 @@ export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise
   const batch = new PresenceBatch()
 
   const publishCommand = (result: CommandResult): CommandEvent => {
+    if (result.event) return result.event // the owner node broadcast it when it applied it
     const event: CommandEvent = { ...result.command, seq: result.seq, serverTime: Date.now(), state: result.state }
     players.to(roomKey(result.roomId)).emit(EVENTS.commandEvent, event)
     return event
   }
+  const broadcastRoomState = (roomId: string, state: RoomState) => {
+    players.to(roomKey(roomId)).emit(EVENTS.roomState, { roomId, state })
+  }
+  const owner = new RoomOwner({
+    broadcast: (roomId, event) => players.to(roomKey(roomId)).emit(EVENTS.commandEvent, event),
+    pushState: broadcastRoomState,
+    cluster: opts.adapterPool ? clusterChannel(players) : undefined,
+    ownsRooms: opts.ownsRooms,
+  })
+  const rooms = { applyCommand: owner.apply.bind(owner), roomState: owner.read.bind(owner) }
 
   const listPlayers = async (): Promise<PlayerInfo[]> => {
     const sockets = await players.fetchSockets()
     return sockets.map((s) => playerInfo(s.id, s.data))
   }
 
-  const common = commonHandlers(publishCommand)
-  const together = new TogetherRooms(players, publishCommand)
+  const common = commonHandlers(rooms)
+  const together = new TogetherRooms(players, rooms)
   servePlayers(players, { common, limiter, batch, together })
   serveAdmins(admins, { common, limiter, listPlayers })
 
@@ -138,10 +165,9 @@ export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise
 
   const realtime: Realtime = {
     io,
+    ...rooms,
     publishCommand,
-    broadcastRoomState: (roomId, state) => {
-      players.to(roomKey(roomId)).emit(EVENTS.roomState, { roomId, state })
-    },
+    broadcastRoomState,
     emitToUser: (userId, event, data, o) => {
       ;(o?.local ? players.local : players).to(userKey(userId)).emit(event, data)
     },
@@ -149,42 +175,52 @@ export async function attachRealtime(io: Server, opts: RealtimeOptions): Promise
       ;(o?.local ? admins.local : admins).emit(event, data)
     },
     listPlayers,
-    close: () => {
+    close: async () => {
       closed = true
       clearInterval(timer)
       together.close()
-      if (current() === realtime) setCurrent(undefined)
+      if (getRealtime() === realtime) registerRealtime(undefined)
+      await owner.close()
     },
   }
-  setCurrent(realtime)
+  registerRealtime(realtime)
   return realtime
 }
 
-// The route handlers Next bundles load their own copy of this module, so the attached instance
-// lives on globalThis, where server.ts put it.
-const KEY = Symbol.for('reelhouse.realtime')
-const slot = globalThis as unknown as { [KEY]?: Realtime }
-const current = (): Realtime | undefined => slot[KEY]
-const setCurrent = (r: Realtime | undefined) => {
-  slot[KEY] = r
+/** Nodes ask each other through the adapter's server-side events; only the room's owner answers non-null. */
+function clusterChannel(players: PlayerNamespace): ClusterChannel {
+  type Emitter = {
+    serverSideEmit(event: string, payload: unknown, ack: (err: Error | null, answers: unknown[]) => void): void
+    on(event: string, listener: (payload: unknown, ack: (answer: unknown) => void) => void): void
+  }
+  const nsp = players as unknown as Emitter
+  return {
+    ask: <T>(event: string, payload: unknown) =>
+      new Promise<OwnerAnswer<T>[]>((resolve) => nsp.serverSideEmit(event, payload, (_err, answers) => resolve((answers ?? []) as OwnerAnswer<T>[]))),
+    serve: (event, handler) =>
+      nsp.on(event, (payload, ack) => {
+        if (typeof ack !== 'function') return
+        handler(payload as never).then(ack, (err) => {
+          log.warn({ err, event }, 'cluster request failed')
+          ack(null)
+        })
+      }),
+  }
 }
 
-/** The instance attached in this process, if any (none in workers, CLIs or a plain `next dev`). */
-export const getRealtime = current
-/** Makes `r` the instance the module-level functions use (attachRealtime does this itself). */
-export const registerRealtime = (r: Realtime | undefined): void => setCurrent(r)
+export { getRealtime, registerRealtime }
 
 /** Broadcasts an applied command (REST `POST /api/v1/rooms/{id}/commands`); null when no realtime server runs here. */
-export const publishCommand = (result: CommandResult): CommandEvent | null => current()?.publishCommand(result) ?? null
+export const publishCommand = (result: CommandResult): CommandEvent | null => getRealtime()?.publishCommand(result) ?? null
 /** The connected members of a together room (across nodes); none where no realtime server runs or it does not answer. */
 export async function listRoomMembers(roomId: string): Promise<RoomMember[]> {
-  const players = await (current()?.listPlayers() ?? Promise.resolve([])).catch((err) => {
+  const players = await (getRealtime()?.listPlayers() ?? Promise.resolve([])).catch((err) => {
     log.warn({ err }, 'members list failed')
     return []
   })
   return membersOf(roomId, players)
 }
-export const broadcastRoomState = (roomId: string, state: RoomState): void => current()?.broadcastRoomState(roomId, state)
+export const broadcastRoomState = (roomId: string, state: RoomState): void => getRealtime()?.broadcastRoomState(roomId, state)
 export const emitToUser = (userId: string, event: ForwardedEvent, data: PipelineEventPayload, opts?: EmitOptions): void =>
-  current()?.emitToUser(userId, event, data, opts)
-export const emitToAdmins = (event: ForwardedEvent, data: PipelineEventPayload, opts?: EmitOptions): void => current()?.emitToAdmins(event, data, opts)
+  getRealtime()?.emitToUser(userId, event, data, opts)
+export const emitToAdmins = (event: ForwardedEvent, data: PipelineEventPayload, opts?: EmitOptions): void => getRealtime()?.emitToAdmins(event, data, opts)

@@ -1,8 +1,7 @@
 import type { Actor } from '@/lib/auth/actor'
 import { db } from '@/lib/db'
 import { log as rootLog } from '@/lib/log'
-import { applyCommand, type CommandResult } from '@/lib/rooms'
-import type { PlayerNamespace, PlayerSocket } from './namespaces'
+import type { NodeRooms, PlayerNamespace, PlayerSocket } from './namespaces'
 import { roomKey } from './player-namespace'
 import { EVENTS, type MemberReport, type PlayerInfo, type RoomHold, type RoomMember, type RoomMembersEvent } from './protocol'
 
@@ -73,8 +72,14 @@ export class TogetherRooms {
 
   constructor(
     private readonly players: PlayerNamespace,
-    private readonly publish: (result: CommandResult) => void,
+    /** The node's rooms: commands go through the room's owner node, which broadcasts them. */
+    private readonly roomOps: NodeRooms,
   ) {}
+
+  /** The room's playback as its owner node holds it (the row follows it by a write). */
+  private async playback(roomId: string): Promise<{ playing: boolean; seq: number } | null> {
+    return (await this.roomOps.roomState(roomId)) ?? (await db.room.findUnique({ where: { id: roomId }, select: { playing: true, seq: true } }))
+  }
 
   /** A socket joined a together room. */
   joined(roomId: string, info: TogetherRoomInfo): void {
@@ -130,11 +135,10 @@ export class TogetherRooms {
     const hold: Hold = { ...placeholder, until: Date.now() + info.waitMs, timer }
     this.holds.set(roomId, hold)
     try {
-      const room = await db.room.findUnique({ where: { id: roomId }, select: { playing: true } })
+      const room = await this.playback(roomId)
       if (!room?.playing) throw new Error('the room is not playing')
-      const result = await applyCommand(ownerActor(info.ownerId), roomId, { type: 'pause', roomId })
+      const result = await this.roomOps.applyCommand(ownerActor(info.ownerId), roomId, { type: 'pause', roomId })
       hold.seq = result.seq
-      this.publish(result)
     } catch (err) {
       log.debug({ err, roomId }, 'no wait for a stalled member')
       clearTimeout(timer)
@@ -156,8 +160,8 @@ export class TogetherRooms {
     const info = this.rooms.get(roomId)
     try {
       // Resume only what the wait paused: after anyone's command since, the room is theirs.
-      const room = await db.room.findUnique({ where: { id: roomId }, select: { seq: true } })
-      if (info && room?.seq === hold.seq) this.publish(await applyCommand(ownerActor(info.ownerId), roomId, { type: 'play', roomId }))
+      const room = await this.playback(roomId)
+      if (info && room?.seq === hold.seq) await this.roomOps.applyCommand(ownerActor(info.ownerId), roomId, { type: 'play', roomId })
     } catch (err) {
       log.warn({ err, roomId }, 'could not resume the room after a wait')
     }

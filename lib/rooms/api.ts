@@ -1,10 +1,10 @@
 import { operation } from '@/lib/api/operation'
 import { itemsOf } from '@/lib/api/pagination'
 import { idParams } from '@/lib/api/params'
-import { listRoomMembers, publishCommand } from '@/lib/realtime/server'
+import { listRoomMembers } from '@/lib/realtime/server'
 import { applyCommand } from './apply-command'
 import { createPlaylist, deletePlaylist, getPlaylist, listPlaylists, updatePlaylist } from './playlists'
-import { createRoom, deleteRoom, getRoom, listRooms } from './rooms'
+import { createRoom, deleteRoom, getLiveRoom, getRoom, listRooms } from './rooms'
 import { joinRoom, revokeInvite, rotateInvite } from './together'
 import {
   commandBodySchema,
@@ -118,7 +118,7 @@ export const roomsApi = {
     params: idParams,
     success: { status: 200, description: 'The room.', schema: roomSchema },
     handle: async ({ actor, params }) => {
-      const room = await getRoom(actor, params.id)
+      const room = await getLiveRoom(actor, params.id)
       return room.mode === 'together' ? { ...room, members: await listRoomMembers(room.id) } : room
     },
   }),
@@ -187,10 +187,9 @@ export const roomsApi = {
     success: { status: 200, description: 'Applied.', schema: commandResultSchema },
     handle: async ({ actor, params, body }) => {
       const receivedAt = Date.now()
+      // Applied and broadcast by the room's owner node (through the realtime process, lib/realtime/handoff.ts).
       const result = await applyCommand(actor, params.id, commandFromBody(params.id, body))
-      // Applied here; the broadcast goes through the realtime process (lib/realtime/handoff.ts).
-      const event = publishCommand(result)
-      return { ok: true, seq: result.state.seq, state: result.state, delivered: !!event, serverReceivedAt: receivedAt, serverSentAt: Date.now() }
+      return { ok: true, seq: result.state.seq, state: result.state, delivered: !!result.event, serverReceivedAt: receivedAt, serverSentAt: Date.now() }
     },
   }),
 }

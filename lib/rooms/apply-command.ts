@@ -1,10 +1,11 @@
 import type { Actor } from '@/lib/auth/actor'
 import { db, Prisma } from '@/lib/db'
 import { AppError } from '@/lib/errors'
-import { type Command, commandSchema, type RoomState } from '@/lib/realtime/protocol'
-import { canCommandRoom, canViewRoom, commandAllowedSql, requireWrite, roomAccessSelect } from './access'
+import { type Command, type CommandEvent, commandSchema, type RoomState } from '@/lib/realtime/protocol'
+import { getRealtime } from '@/lib/realtime/registry'
+import { canCommandRoom, canViewRoom, commandAllowedSql, type RoomAccessFacts, requireWrite, roomAccessSelect } from './access'
 import { assertVisibleVideos, playlistVideoIds } from './playlists'
-import { effectivePositionSql, ROOM_COLUMNS, type RoomRow, toRoomState, tsFromMs } from './state'
+import { effectivePositionSql, ROOM_COLUMNS, ROOM_LOCK_CLASS, type RoomRow, toRoomState, tsFromMs } from './state'
 
 /** What applyCommand hands back: the command as applied, its seq and the room state after it. */
 export interface CommandResult {
@@ -12,6 +13,14 @@ export interface CommandResult {
   seq: number
   command: Command
   state: RoomState
+  /** The event as broadcast to the room's players; absent when no realtime node applied it (database path). */
+  event?: CommandEvent
+}
+
+/** A command checked and ready to apply: parsed, addressed to `roomId`, a playlist.load's ids resolved. */
+export interface PreparedCommand {
+  cmd: Command
+  videoIds: string[] | null
 }
 
 /**
@@ -72,32 +81,66 @@ async function resolveLoad(actor: Actor, cmd: Extract<Command, { type: 'playlist
   return ids
 }
 
-/** Why the UPDATE matched no row, found with one more read (the failure path only). */
-async function explainMiss(actor: Actor, roomId: string, cmd: Command): Promise<never> {
-  const room = await db.room.findUnique({ where: { id: roomId }, select: { ...roomAccessSelect(actor), videoIds: true } })
-  if (!room || !canViewRoom(actor, room)) throw new AppError('NOT_FOUND', 'No such room.')
+/** NOT_FOUND for a room the actor may not see, FORBIDDEN for one it may see but not command. */
+export function authorizeCommand(actor: Actor, room: RoomAccessFacts): void {
+  if (!canViewRoom(actor, room)) throw new AppError('NOT_FOUND', 'No such room.')
   if (!canCommandRoom(actor, room))
     throw new AppError('FORBIDDEN', 'Only the room owner, an admin or (when the room allows it) a member may command this room.')
-  const len = room.videoIds?.length ?? 0
-  if (cmd.type === 'select') throw new AppError('CONFLICT', `No video at index ${cmd.index} (the room has ${len}).`)
-  throw new AppError('CONFLICT', 'The room has no playlist loaded.')
 }
 
-/**
- * Applies one command to a room: authorises (owner, admin, or a member of a together room whose
- * control is "everyone"; others FORBIDDEN, unknown rooms and rooms the actor may not see NOT_FOUND), assigns the next seq and moves the state in a single
- * `UPDATE … RETURNING` (one round trip; playlist.load reads the videos first). The caller
- * broadcasts the result (publishCommand in lib/realtime/server).
- */
-export async function applyCommand(actor: Actor, roomId: string, command: Command): Promise<CommandResult> {
+/** Checks what can be checked without the room: scope, shape, address; resolves a playlist.load (a read). */
+export async function prepareCommand(actor: Actor, roomId: string, command: Command): Promise<PreparedCommand> {
   requireWrite(actor)
   const cmd = commandSchema.parse(command)
   if (cmd.roomId !== roomId) throw new AppError('INVALID_INPUT', 'The command names another room.')
   const videoIds = cmd.type === 'playlist.load' ? await resolveLoad(actor, cmd) : null
+  return { cmd, videoIds }
+}
+
+/** True while some node holds the room's advisory lock (two-key locks show as objsubid 2). */
+const ownedByANode = (roomId: string) => Prisma.sql`EXISTS (SELECT 1 FROM pg_locks WHERE "locktype" = 'advisory' AND "granted"
+  AND "classid" = ${ROOM_LOCK_CLASS}::int::oid AND "objid" = hashtext(${roomId})::oid AND "objsubid" = 2)`
+
+/** Why the UPDATE matched no row, found with one more read (the failure path only). */
+async function explainMiss(actor: Actor, roomId: string, cmd: Command): Promise<never> {
+  const room = await db.room.findUnique({ where: { id: roomId }, select: { ...roomAccessSelect(actor), videoIds: true } })
+  if (!room) throw new AppError('NOT_FOUND', 'No such room.')
+  authorizeCommand(actor, room)
+  const len = room.videoIds?.length ?? 0
+  if (cmd.type === 'select' && cmd.index >= len) throw new AppError('CONFLICT', `No video at index ${cmd.index} (the room has ${len}).`)
+  if ((cmd.type === 'next' || cmd.type === 'prev') && len === 0) throw new AppError('CONFLICT', 'The room has no playlist loaded.')
+  throw new AppError('UNAVAILABLE', 'A realtime node drives this room; send the command through the API or a socket.')
+}
+
+/**
+ * Applies one command to a room: authorises (owner, admin, or a member of a together room whose
+ * control is "everyone"; others FORBIDDEN, unknown rooms and rooms the actor may not see
+ * NOT_FOUND), assigns the next seq and broadcasts it to the room's players. Where a realtime node
+ * runs in this process, the room's owner node does it from the state it holds and writes the row
+ * right after (lib/realtime/room-owner.ts); elsewhere (CLIs, a process without sockets) the
+ * database does it in one statement and nothing is broadcast.
+ */
+export async function applyCommand(actor: Actor, roomId: string, command: Command): Promise<CommandResult> {
+  const realtime = getRealtime()
+  if (realtime) return realtime.applyCommand(actor, roomId, command)
+  return applyCommandInDatabase(actor, roomId, command)
+}
+
+/**
+ * The database path: the seq and the new state in a single `UPDATE … RETURNING` (one round trip;
+ * playlist.load reads the videos first). It never writes a room whose advisory lock an owner node
+ * holds (refused with UNAVAILABLE): that node's memory is the state then. Should a node take the
+ * room meanwhile, its takeover UPDATE waits for this one's row lock and reads what it wrote.
+ */
+export async function applyCommandInDatabase(actor: Actor, roomId: string, command: Command): Promise<CommandResult> {
+  const { cmd, videoIds } = await prepareCommand(actor, roomId, command)
   const now = Date.now()
+  // Past a lease an owner node left behind: it may have broadcast seqs up to it before it stopped.
+  const nextSeq = Prisma.sql`GREATEST("Room"."seq", "Room"."leaseSeq") + 1`
   const rows = await db.$queryRaw<RoomRow[]>`
-    UPDATE "Room" SET ${transition(cmd, now, videoIds)}, "seq" = "Room"."seq" + 1, "updatedAt" = ${tsFromMs(now)}
+    UPDATE "Room" SET ${transition(cmd, now, videoIds)}, "seq" = ${nextSeq}, "leaseSeq" = ${nextSeq}, "updatedAt" = ${tsFromMs(now)}
     WHERE "id" = ${roomId} AND ${commandAllowedSql(actor)} ${precondition(cmd)}
+      AND NOT ${ownedByANode(roomId)}
     RETURNING ${ROOM_COLUMNS}`
   if (rows.length === 0) return explainMiss(actor, roomId, cmd)
   const state = toRoomState(rows[0])

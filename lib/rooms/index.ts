@@ -16,6 +16,7 @@ export {
   createRoom,
   deleteRoom,
   ensurePersonalRoom,
+  getLiveRoom,
   getRoom,
   listRooms,
   personalRoomId,

@@ -3,6 +3,7 @@ import { isAdmin } from '@/lib/auth/actor'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { clientIdSchema, type RoomState } from '@/lib/realtime/protocol'
+import { getRealtime } from '@/lib/realtime/registry'
 import { canViewRoom, requireRead, requireWrite, roomAccessSelect } from './access'
 import { createRoomInput, type CreateRoomInput, type ListRoomsInput, listRoomsInput } from './schemas'
 import { effectivePositionSql, modelToRoomState, ROOM_COLUMNS, type RoomRow, toRoomState, tsFromMs } from './state'
@@ -55,6 +56,15 @@ export async function getRoom(actor: Actor, id: string): Promise<RoomView> {
   const room = await db.room.findUnique({ where: { id }, include: { members: roomAccessSelect(actor).members } })
   if (!room || !canViewRoom(actor, room)) throw new AppError('NOT_FOUND', 'No such room.')
   return view(room, actor)
+}
+
+/** getRoom with the playback state the room's owner node holds, where one does (the row follows it by a write). */
+export async function getLiveRoom(actor: Actor, id: string): Promise<RoomView> {
+  const view = await getRoom(actor, id)
+  const live = await getRealtime()
+    ?.roomState(id)
+    .catch(() => null)
+  return live ? { ...view, ...live } : view
 }
 
 /** The actor's own rooms; admins see everyone's. Personal rooms only when asked for. */

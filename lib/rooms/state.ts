@@ -69,3 +69,9 @@ export const tsFromMs = (ms: number) => Prisma.sql`(to_timestamp(${ms}::float8 /
 export const effectivePositionSql = (nowMs: number) => Prisma.sql`(CASE WHEN "Room"."playing" THEN LEAST(2000000000,
   "Room"."positionMs" + GREATEST(0, FLOOR((${nowMs}::float8 - EXTRACT(EPOCH FROM "Room"."updatedAt")::float8 * 1000) * "Room"."rate")))::int
   ELSE "Room"."positionMs" END)`
+
+/**
+ * The first key of a room's advisory lock (`pg_advisory_lock(ROOM_LOCK_CLASS, hashtext(id))`):
+ * held by the node that owns the room, taken for one statement by the database path.
+ */
+export const ROOM_LOCK_CLASS = 0x524f4f4d

@@ -6,7 +6,7 @@ import { startEventsBridge } from './events-bridge'
 
 export interface RealtimeNode {
   realtime: Realtime
-  /** Stops presence and the events LISTEN, closes io (and the http server it is attached to), then the adapter's pool. */
+  /** Releases owned rooms, stops presence and the events LISTEN, closes io (and the http server it is attached to), then the adapter's pool. */
   stop(): Promise<void>
 }
 
@@ -15,9 +15,9 @@ export interface RealtimeNode {
  * processes, realtime processes) through @socket.io/postgres-adapter, and the pipeline events
  * for this node's own sockets. The web process and the realtime process each run one.
  */
-export async function startRealtimeNode(io: Server, databaseUrl: string): Promise<RealtimeNode> {
+export async function startRealtimeNode(io: Server, databaseUrl: string, opts: { ownsRooms?: boolean } = {}): Promise<RealtimeNode> {
   const adapterPool = new pg.Pool({ connectionString: databaseUrl, max: 4 })
-  const realtime = await attachRealtime(io, { authenticate: actorFromHandshake, adapterPool })
+  const realtime = await attachRealtime(io, { authenticate: actorFromHandshake, adapterPool, ownsRooms: opts.ownsRooms })
   const bridge = startEventsBridge(databaseUrl, {
     // Every node LISTENs to the same NOTIFY, so each delivers to its own sockets only.
     emitToUser: (userId, event, data) => realtime.emitToUser(userId, event, data, { local: true }),
@@ -26,7 +26,8 @@ export async function startRealtimeNode(io: Server, databaseUrl: string): Promis
   return {
     realtime,
     async stop() {
-      realtime.close()
+      // Writes back and releases the rooms this node owns, so another node continues them cleanly.
+      await realtime.close()
       await bridge.stop()
       // Before the pool: the adapter holds one of its clients for LISTEN until io closes it, and
       // pool.end() waits for every client to come back.

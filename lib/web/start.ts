@@ -48,7 +48,8 @@ export async function startWebServer(opts: { preHandlers?: Handler[] } = {}) {
   // clients only; both are nodes of one cluster through the Postgres adapter.
   const isolated = env.REALTIME_PROCESS === '1'
   const io = new SocketServer(server, { ...realtimeServerOptions, serveClient: false, ...(isolated ? { transports: ['polling'] } : {}) })
-  const node = await startRealtimeNode(io, env.DATABASE_URL)
+  // With a realtime process, it owns the rooms; this node forwards its polling clients' commands.
+  const node = await startRealtimeNode(io, env.DATABASE_URL, { ownsRooms: !isolated })
   let realtimeChild: ChildProcess | null = null
   if (isolated) {
     realtimeChild = await startRealtimeProcess()

@@ -52,7 +52,7 @@ export async function startNode(opts: { cluster?: boolean } = {}): Promise<Node>
     io,
     realtime,
     close: async () => {
-      realtime.close()
+      await realtime.close()
       await new Promise<void>((resolve) => io.close(() => resolve()))
       await pool?.end()
     },

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Room" ADD COLUMN     "leaseSeq" INTEGER NOT NULL DEFAULT 0;
