@@ -4,8 +4,8 @@ import { env } from '@/lib/config/env'
 import { db } from '@/lib/db'
 import { log } from '@/lib/log'
 import { lockContentHash } from './lock'
-import { contentRoot, HASH_RE } from './paths'
-import { contentStore, localContentStore, tempDir } from './store'
+import { contentRoot, HASH_RE, workRoot } from './paths'
+import { type ContentStore, contentStore, localContentStore, tempDir } from './store'
 
 /** Files younger than this may belong to an ingest or upload in flight (an active upload keeps touching its file). */
 export const LEFTOVER_MIN_AGE_MS = 3600_000
@@ -38,6 +38,31 @@ export async function removeUnreferencedContent(hash: string, opts: { cutoffMs?:
   )
 }
 
+/**
+ * A remote store's contents no row references, newest object older than the cutoff: a crashed
+ * ingest's upload, or a deleted content's objects whose removal failed. (Local content directories
+ * are found by walking DATA_DIR/content instead.)
+ */
+async function sweepRemoteContent(store: ContentStore, cutoffMs: number): Promise<number> {
+  let removed = 0
+  for (const hash of await store.listHashes()) {
+    if (await db.content.findUnique({ where: { hash }, select: { hash: true } })) continue
+    const files = await store.list(hash)
+    if (files.some((f) => f.lastModified.getTime() >= cutoffMs)) continue
+    const gone = await db.$transaction(
+      async (tx) => {
+        await lockContentHash(tx, hash)
+        if (await tx.content.findUnique({ where: { hash }, select: { hash: true } })) return false
+        await store.remove(hash)
+        return true
+      },
+      { timeout: 120_000 },
+    )
+    if (gone) removed++
+  }
+  return removed
+}
+
 async function entries(dir: string): Promise<string[]> {
   return readdir(dir).catch(() => [])
 }
@@ -55,10 +80,10 @@ async function sweepContent(dataDir: string, cutoffMs: number): Promise<number> 
   return removed
 }
 
-// Temp files of single-request uploads (and demo renders) that a crash left behind.
-async function sweepTemp(dataDir: string, cutoffMs: number): Promise<number> {
+// Temp files of single-request uploads (and demo renders), and remote-store encodes' scratch
+// folders, that a crash left behind.
+async function sweepTemp(dir: string, cutoffMs: number): Promise<number> {
   let removed = 0
-  const dir = tempDir(dataDir)
   for (const name of await entries(dir)) {
     const file = path.join(dir, name)
     if (await isOlder(file, cutoffMs)) {
@@ -106,13 +131,13 @@ async function isCompleteUpload(file: string): Promise<boolean> {
   }
 }
 
-/** Removes content directories no row references and upload leftovers, all older than `minAgeMs`. */
-export async function sweepLeftovers(opts: { dataDir?: string; minAgeMs?: number } = {}) {
+/** Removes content no row references (in `store` when it is remote, else under DATA_DIR/content) and upload leftovers, all older than `minAgeMs`. */
+export async function sweepLeftovers(opts: { dataDir?: string; minAgeMs?: number; store?: ContentStore } = {}) {
   const dataDir = opts.dataDir ?? env().dataDir
   const cutoffMs = Date.now() - (opts.minAgeMs ?? LEFTOVER_MIN_AGE_MS)
   const result = {
-    content: await sweepContent(dataDir, cutoffMs),
-    temp: await sweepTemp(dataDir, cutoffMs),
+    content: opts.store && opts.store.kind !== 'local' ? await sweepRemoteContent(opts.store, cutoffMs) : await sweepContent(dataDir, cutoffMs),
+    temp: (await sweepTemp(tempDir(dataDir), cutoffMs)) + (await sweepTemp(workRoot(dataDir), cutoffMs)),
     uploads: await sweepUploads(dataDir, cutoffMs),
   }
   if (result.content + result.temp + result.uploads > 0) log.info(result, 'sweep: removed leftovers')

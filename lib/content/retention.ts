@@ -40,7 +40,7 @@ export function retentionLoop(retentionDays: number, signal: AbortSignal): void 
   const tick = () =>
     void sweepOrphanedContent(retentionDays)
       .catch((err) => log.warn({ err }, 'retention sweep failed'))
-      .then(() => sweepLeftovers())
+      .then(() => sweepLeftovers({ store: contentStore() }))
       .catch((err) => log.warn({ err }, 'leftover sweep failed'))
   const timer = setInterval(tick, 3600_000)
   timer.unref()

@@ -9,9 +9,12 @@ import type { ContentStore } from '@/lib/content/store'
 import { s3ContentStore } from '@/lib/content/store/s3'
 import { request, startServer, type TestServer } from '../../unit/streaming/helpers'
 
-// `/original` of content whose bytes live in the bucket, through a real HTTP server running the
-// node's media handler: RFC 9110 answers from the object's own size and ETag.
-describe('serving an S3-stored original through the node', () => {
+// Files of content whose bytes live in the bucket (the original, a segment), through a real HTTP
+// server running the node's media handler: RFC 9110 answers from the object's own size and ETag.
+describe.each([
+  { relPath: 'original', type: 'video/mp4' },
+  { relPath: 'streams/0/seg-00001.m4s', type: 'video/iso.segment' },
+])('serving an S3-stored $relPath through the node', ({ relPath, type }) => {
   const hash = randomBytes(32).toString('hex')
   const bytes = randomBytes(300_000)
   let store: ContentStore
@@ -21,10 +24,10 @@ describe('serving an S3-stored original through the node', () => {
 
   beforeAll(async () => {
     store = s3ContentStore(inject('s3'))
-    await store.put(hash, 'original', Readable.from([bytes]))
+    await store.put(hash, relPath, Readable.from([bytes]))
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'reelhouse-serve-s3-'))
     server = await startServer({ authorize: async () => 'public', store, dataDir, describeOriginal: async () => ({ type: 'video/mp4' }) })
-    url = `${server.url}/api/v1/content/${hash}/original`
+    url = `${server.url}/api/v1/content/${hash}/${relPath}`
   })
   afterAll(async () => {
     await server?.close()
@@ -33,11 +36,11 @@ describe('serving an S3-stored original through the node', () => {
   })
 
   it('answers a whole GET with the bytes, exact Content-Length and the object ETag', async () => {
-    const head = await store.head(hash, 'original')
+    const head = await store.head(hash, relPath)
     const r = await request(url)
     expect(r.status).toBe(200)
     expect(r.headers['content-length']).toBe(String(bytes.length))
-    expect(r.headers['content-type']).toBe('video/mp4')
+    expect(r.headers['content-type']).toBe(type)
     expect(r.headers['accept-ranges']).toBe('bytes')
     expect(r.headers.etag).toBe(head?.etag)
     expect(r.body.equals(bytes)).toBe(true)
@@ -90,8 +93,8 @@ describe('serving an S3-stored original through the node', () => {
     expect(r.body.includes(bytes.subarray(200000, 200005))).toBe(true)
   })
 
-  it('answers 404 problem+json for an original that is not in the bucket', async () => {
-    const r = await request(`${server.url}/api/v1/content/${randomBytes(32).toString('hex')}/original`)
+  it('answers 404 problem+json for a file that is not in the bucket', async () => {
+    const r = await request(`${server.url}/api/v1/content/${randomBytes(32).toString('hex')}/${relPath}`)
     expect(r.status).toBe(404)
     expect(r.headers['content-type']).toBe('application/problem+json')
   })
