@@ -27,7 +27,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 's3',
-          include: ['tests/integration/s3/**/*.test.ts'],
+          include: ['tests/integration/s3/**/*.test.ts', 'tests/e2e/s3/**/*.test.ts'],
           globalSetup: ['tests/setup/global-db.ts', 'tests/setup/global-s3.ts'],
           setupFiles: ['tests/setup/env.ts', 'tests/setup/env-s3.ts'],
           testTimeout: 120_000,
@@ -40,6 +40,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          // Several nodes on one bucket: the `s3` project runs these, with its S3 server.
+          exclude: ['tests/e2e/s3/**'],
           globalSetup: ['tests/setup/global-db.ts', 'tests/setup/global-server.ts'],
           setupFiles: ['tests/setup/env.ts'],
           testTimeout: 180_000,

@@ -5,7 +5,7 @@ import { DASH_MANIFEST, HLS_MASTER, PARTIAL_DIR } from '@/lib/content/layout'
 import { contentStore } from '@/lib/content/store'
 import { AppError } from '@/lib/errors'
 import { corsHeadersFor } from '@/lib/streaming/cors'
-import { contentBaseWith, playbackTokenFor } from '@/lib/videos/view'
+import { contentBaseWith, packagedBaseWith, playbackTokenFor } from '@/lib/videos/view'
 import { captionRows, captionText, captionView } from './captions'
 import { subtitleMediaPlaylist, type TextTrackRef, videoDashManifest, videoHlsMaster } from './manifests'
 import { type ReadableVideo, videoMediaReader } from './reader'
@@ -61,7 +61,7 @@ async function trackRefs(o: Opened): Promise<TextTrackRef[]> {
 /** Where the content's manifests are now: stored, or the growing ones of a running encode (HLS only). */
 function contentManifest(o: Opened, file: typeof HLS_MASTER | typeof DASH_MANIFEST): { relPath: string; base: string } {
   const base = contentBaseWith(o.video.contentHash, o.token)
-  if (o.video.content.state === 'STORED') return { relPath: file, base }
+  if (o.video.content.state === 'STORED') return { relPath: file, base: packagedBaseWith(o.video.contentHash, o.token) }
   if (o.video.content.state === 'PROCESSING' && file === HLS_MASTER) return { relPath: `${PARTIAL_DIR}/${file}`, base: `${base}/${PARTIAL_DIR}` }
   throw new AppError('NOT_FOUND', 'This video has no stream yet.')
 }

@@ -156,7 +156,14 @@ export async function handleContentRequest(req: IncomingMessage, res: ServerResp
       return true
     }
     if (store && options.redirect) {
-      const location = await options.redirect({ store, hash: file.hash, relPath: file.relPath, access, originalType: original?.type, filename: original?.filename })
+      const location = await options.redirect({
+        store,
+        hash: file.hash,
+        relPath: file.relPath,
+        access,
+        originalType: original?.type,
+        filename: original?.filename,
+      })
       if (location) {
         res.writeHead(302, { Location: location, 'Cache-Control': 'no-store', 'Content-Length': '0', ...MEDIA_SECURITY_HEADERS, ...corsHeaders })
         res.end()

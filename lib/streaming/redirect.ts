@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { type Env, env } from '@/lib/config/env'
 import { ORIGINAL } from '@/lib/content/layout'
-import { objectKey } from '@/lib/content/store/keys'
+import { cdnContentBase } from '@/lib/streaming/cdn'
 import { contentDisposition, contentTypeFor, dispositionFor } from '@/lib/streaming/content-type'
 import type { RedirectPolicy } from '@/lib/streaming/http-server'
 import { cacheControlFor } from '@/lib/streaming/serve-file'
@@ -9,11 +9,6 @@ import { cacheControlFor } from '@/lib/streaming/serve-file'
 /** Presigned URLs of public files live long enough for a slow player; private ones only briefly (access may be revoked). */
 export const PUBLIC_PRESIGN_SECONDS = 3600
 export const PRIVATE_PRESIGN_SECONDS = 300
-
-/** The CDN URL of a stored file (the CDN's origin is the bucket, so its paths are the object keys). */
-export function cdnUrl(cdnBase: string, prefix: string, hash: string, relPath: string): string {
-  return `${cdnBase}/${objectKey(prefix, hash, relPath)}`
-}
 
 /**
  * Which media requests a node answers with a 302 rather than the bytes, with CONTENT_STORE=s3:
@@ -26,7 +21,7 @@ export function storeRedirectPolicy(e: Env = env()): RedirectPolicy | undefined 
   const cdn = e.CDN_BASE_URL
   return async ({ store, hash, relPath, access, originalType, filename }) => {
     if (access === 'live') return null
-    if (access === 'public' && cdn && relPath !== ORIGINAL) return cdnUrl(cdn, e.S3_PREFIX, hash, relPath)
+    if (access === 'public' && cdn && relPath !== ORIGINAL) return `${cdnContentBase(hash, e)}/${relPath}`
     if (e.S3_REDIRECT === 'off' || (access === 'private' && e.S3_REDIRECT !== 'all')) return null
     const contentType = contentTypeFor(relPath, originalType)
     return store.presignedGetUrl(hash, relPath, {

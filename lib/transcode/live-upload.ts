@@ -30,6 +30,9 @@ export class LiveUpload {
   readonly uploaded = new Map<string, number>()
   private running: Promise<void> | null = null
   private again = false
+  /** Playlist texts as last stored, so an unchanged one is not sent again. */
+  private readonly sent = new Map<string, string>()
+  private timer: ReturnType<typeof setInterval> | null = null
 
   constructor(
     private readonly store: ContentStore,
@@ -38,6 +41,21 @@ export class LiveUpload {
     private readonly work: string,
     private readonly signal: AbortSignal,
   ) {}
+
+  /**
+   * Also looks every `everyMs` on its own: the muxer lists a segment in its playlist a moment after
+   * the segment file appears, and that moment would otherwise wait for the next segment.
+   */
+  start(everyMs: number): void {
+    this.timer ??= setInterval(() => this.poke(), everyMs)
+  }
+
+  /** Stops looking on its own, and waits for the pass in flight. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    await this.settle()
+  }
 
   /** A new segment exists: upload what the playlists list now. */
   poke(): void {
@@ -86,8 +104,11 @@ export class LiveUpload {
       this.uploaded.set(relPath, size)
     })
     if (this.signal.aborted || [...files].some((f) => !this.uploaded.has(f))) return
-    const putText = (name: string, text: string) =>
-      this.store.put(this.hash, `${PARTIAL_DIR}/${name}`, Readable.from([Buffer.from(text)]), { contentType: contentTypeFor(name) })
+    const putText = async (name: string, text: string) => {
+      if (this.sent.get(name) === text) return
+      await this.store.put(this.hash, `${PARTIAL_DIR}/${name}`, Readable.from([Buffer.from(text)]), { contentType: contentTypeFor(name) })
+      this.sent.set(name, text)
+    }
     await Promise.all(playlists.map(([name, text]) => putText(name, text)))
     // The master last: whoever finds it finds the media playlists it names.
     await putText(HLS_MASTER, master)

@@ -13,6 +13,8 @@ import { eachLimited, LiveUpload } from './live-upload'
 
 const wlog = log.child({ c: 'workspace' })
 const PARALLEL_PUTS = 8
+/** How often a running encode's work directory is looked at for playlist changes (local reads only). */
+const LIVE_LOOK_MS = 250
 
 /**
  * Where one encode attempt reads its input and writes its outputs, and how those reach the content
@@ -62,12 +64,13 @@ async function openRemoteWorkspace(store: ContentStore, hash: string, signal: Ab
     throw signal.aborted ? new PipelineError('cancelled', 'transcode cancelled') : storeFailure('cannot copy the original', err)
   }
   const live = new LiveUpload(store, hash, partialDir(outDir), signal)
+  live.start(LIVE_LOOK_MS)
   return {
     inputPath,
     outDir,
     onSegment: () => live.poke(),
     async finish() {
-      await live.settle()
+      await live.stop()
       try {
         await uploadOutputs(store, hash, outDir, live.uploaded, signal)
       } catch (err) {
@@ -75,14 +78,14 @@ async function openRemoteWorkspace(store: ContentStore, hash: string, signal: Ab
       }
     },
     async failed() {
-      await live.settle()
+      await live.stop()
       await removeStoredOutputs(store, hash).catch((err) => wlog.warn({ err: (err as Error).message, hash }, 'could not remove a failed attempt’s outputs'))
       const logFile = path.join(outDir, FFMPEG_LOG)
       if (await stat(logFile).catch(() => null))
         await store.put(hash, FFMPEG_LOG, logFile).catch((err) => wlog.warn({ err: (err as Error).message, hash }, 'could not store the FFmpeg log'))
     },
     async close() {
-      await live.settle()
+      await live.stop()
       await close()
     },
   }

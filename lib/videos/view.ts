@@ -5,6 +5,7 @@ import { mediaUrl } from '@/lib/config/media-origin'
 import { audioStreamsOfProbe, audioTracksOf } from '@/lib/content/audio-tracks'
 import { streamingConfig } from '@/lib/config/streaming'
 import { contentStore } from '@/lib/content/store'
+import { cdnContentBase } from '@/lib/streaming/cdn'
 import { HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT } from '@/lib/content/layout'
 import { type PlayabilityFacts, playabilityOf } from '@/lib/content/playability'
 import { directPlayMaxBytes } from '@/lib/uploads/config'
@@ -49,6 +50,13 @@ export const contentBaseWith = (hash: string, token: string | null): string =>
   mediaUrl(token ? `/api/v1/content/${hash}/t/${token}` : `/api/v1/content/${hash}`)
 
 /**
+ * Where players fetch a content's packaging (streams, playlists, thumbnails): the CDN in front of
+ * the bucket for public stored content (no token: immutable, cacheable forever), else as the
+ * original. The original itself stays on the node, which decides its type.
+ */
+export const packagedBaseWith = (hash: string, token: string | null): string => (token === null && cdnContentBase(hash)) || contentBaseWith(hash, token)
+
+/**
  * URLs for the player (absolute paths, or absolute URLs on MEDIA_ORIGIN): plain for public content, token-carrying otherwise. While a
  * session encodes, `hls` points at the growing playlists once the first segments exist.
  * `preferred`: originals up to `direct_play_max_bytes` (streaming config) play directly, larger ones through ABR.
@@ -88,8 +96,8 @@ export async function playbackUrls(opts: {
     hls,
     dash: ready ? withToken(own.dash, token) : null,
     captions: (opts.captions ?? []).map((c) => ({ id: c.id, language: c.language, label: c.label, kind: c.kind, src: withToken(c.url, token) })),
-    poster: ready ? `${base}/${POSTER}` : null,
-    storyboard: ready ? `${base}/${STORYBOARD_VTT}` : null,
+    poster: ready ? `${packagedBaseWith(hash, token)}/${POSTER}` : null,
+    storyboard: ready ? `${packagedBaseWith(hash, token)}/${STORYBOARD_VTT}` : null,
     live: !ready && !!hls,
     preferred: hls && opts.sizeBytes > directPlayMaxBytes() ? 'hls' : 'direct',
     ...originalPlayability(opts.original?.mime ?? '', opts.original?.probe ?? null),

@@ -10,6 +10,9 @@ describe('object keys', () => {
     expect(objectKey('', HASH, 'original')).toBe(`${HASH}/original`)
     expect(objectKey('videos/', HASH, 'streams/0/seg-0-00001.m4s')).toBe(`videos/${HASH}/streams/0/seg-0-00001.m4s`)
     expect(hashKeyPrefix('a/b', HASH)).toBe(`a/b/${HASH}/`)
+    // A running encode's growing playlists: the one dot-name, and only first.
+    expect(objectKey('', HASH, '.partial/master.m3u8')).toBe(`${HASH}/.partial/master.m3u8`)
+    for (const bad of ['.partial', '.partial/', 'streams/.partial/x']) expect(() => objectKey('', HASH, bad), bad).toThrow(/not a stored file name/)
   })
 
   it('reads S3_PREFIX however it was written', () => {
