@@ -9,7 +9,8 @@
  * store and through a bare GetObject (the same object: Swift reads a multipart object slower than
  * a single one, which is not the store's doing). NODE = the same object through the node's media
  * handler (`/api/v1/content/<hash>/original` on a loopback HTTP server), against Swift's own GET of
- * a presigned URL (what a redirect would hand the player), whole and as 1 MiB ranges. Rounds alternate
+ * a presigned URL, whole and as 1 MiB ranges; REDIRECT = the same requests to a node with
+ * S3_REDIRECT=public, each answered with a 302 to a presigned URL that fetch follows. Rounds alternate
  * store/bare so load swings on a shared machine hit both; medians are reported.
  */
 import { randomBytes } from 'node:crypto'
@@ -27,6 +28,7 @@ import { s3ContentStore } from '@/lib/content/store/s3'
 import { createS3Client, type S3Settings, s3SettingsFromEnv } from '@/lib/content/store/s3-client'
 import { startLocalS3 } from '@/lib/launcher/local-s3/server'
 import { handleContentRequest } from '@/lib/streaming/http-server'
+import { storeRedirectPolicy } from '@/lib/streaming/redirect'
 
 const { values: opt } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, mib: { type: 'string', default: '64' } } })
 const rounds = Number(opt.rounds)
@@ -62,14 +64,22 @@ const results = {
   directGet: [] as number[],
   nodeRanges: [] as number[],
   directRanges: [] as number[],
+  redirectGet: [] as number[],
+  redirectRanges: [] as number[],
 }
 const server = http.createServer((req, res) => void handleContentRequest(req, res, { authorize: async () => 'public', store, dataDir: dir }))
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 const nodeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/content/${hash}/original`
+const redirect = storeRedirectPolicy(readEnv({ ...process.env, CONTENT_STORE: 's3', S3_BUCKET: settings.bucket, S3_PREFIX: settings.prefix, S3_REDIRECT: 'public' }))
+const redirecting = http.createServer((req, res) => void handleContentRequest(req, res, { authorize: async () => 'public', store, dataDir: dir, redirect }))
+await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve))
+const redirectUrl = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/api/v1/content/${hash}/original`
 const MiB = 1 << 20
 async function fetchAll(url: string, range?: string): Promise<number> {
   const r = await fetch(url, { headers: range ? { range } : {} })
-  return (await r.arrayBuffer()).byteLength
+  const n = (await r.arrayBuffer()).byteLength
+  if (n !== (range ? MiB : bytes.length)) throw new Error(`short read from ${url}: ${n} bytes`)
+  return n
 }
 // 1 MiB ranges across the object, 4 at a time (a player's read-ahead).
 async function ranges(url: string): Promise<void> {
@@ -98,8 +108,11 @@ for (let i = 0; i < rounds; i++) {
   results.directGet.push(await timed(() => fetchAll(direct)))
   results.nodeRanges.push(await timed(() => ranges(nodeUrl)))
   results.directRanges.push(await timed(() => ranges(direct)))
+  results.redirectGet.push(await timed(() => fetchAll(redirectUrl)))
+  results.redirectRanges.push(await timed(() => ranges(redirectUrl)))
 }
 server.close()
+redirecting.close()
 await store.remove(hash)
 const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<keyof typeof results, number>
 console.log(`${opt.mib} MiB × ${rounds} rounds, ${settings.endpoint ?? 'AWS'} (MiB/s, median)`)
@@ -109,6 +122,7 @@ console.log(`GET via node ${m.nodeGet.toFixed(0)}  presigned direct ${m.directGe
 console.log(
   `1 MiB ranges ×4 via node ${m.nodeRanges.toFixed(0)}  presigned direct ${m.directRanges.toFixed(0)}  ratio ${(m.nodeRanges / m.directRanges).toFixed(2)}`,
 )
+console.log(`GET via node's 302 ${m.redirectGet.toFixed(0)}  1 MiB ranges ×4 via 302 ${m.redirectRanges.toFixed(0)}  (ratios to direct ${(m.redirectGet / m.directGet).toFixed(2)}, ${(m.redirectRanges / m.directRanges).toFixed(2)})`)
 client.destroy()
 await local?.stop()
 await rm(dir, { recursive: true, force: true })

@@ -117,6 +117,14 @@ describe('two web nodes and two workers on one bucket', () => {
       )
       first.child.kill('SIGKILL')
       await startWorker('w2')
+      await waitFor(
+        async () => {
+          const s = await db.transcodeSession.findFirst({ where: { contentHash } })
+          return s?.state === 'RUNNING' && s.attempt === 2 && s.segmentsReady > 0
+        },
+        180_000,
+        'the second worker to take over and produce segments',
+      )
 
       // While the second worker encodes, B plays the growing playlists from the bucket.
       const live = await waitFor(
