@@ -6,6 +6,7 @@ import { startWebhookDeliveries } from '@/lib/webhooks/deliver'
 import { log } from '@/lib/log'
 import { WorkerRunner } from '@/lib/queue/runner'
 import { createSessionHandler } from '@/lib/transcode/handler'
+import { startPosterRenders } from '@/lib/transcode/poster-renders'
 
 async function main() {
   const env = readEnv()
@@ -16,6 +17,8 @@ async function main() {
   const background = new AbortController()
   retentionLoop(config.storage.retentionDays, background.signal)
   const webhooks = startWebhookDeliveries({ signal: background.signal })
+  // Poster frames in a loop of their own: a second of FFmpeg should not wait behind a long encode.
+  const posters = startPosterRenders({ signal: background.signal, workerId: runner.id })
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -26,6 +29,7 @@ async function main() {
     background.abort()
     await runner.stop()
     await webhooks.catch(() => {})
+    await posters.catch(() => {})
     await disconnectDb()
     process.exit(0)
   }

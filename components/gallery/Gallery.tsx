@@ -59,7 +59,7 @@ export function Gallery({ initial, q, sort, viewerId }: Props) {
 
   useEffect(() => {
     const ids = items.map((i) => i.id)
-    setGalleryOrder({ ids, loadMore: cursor ? loadMore : null })
+    setGalleryOrder({ ids, loadMore: cursor ? loadMore : null, items })
     return () => clearGalleryOrder(ids)
   }, [items, cursor, loadMore])
 

@@ -1,6 +1,7 @@
 'use client'
 
 import { useSyncExternalStore } from 'react'
+import type { GalleryItem } from '@/lib/videos/gallery'
 
 // The gallery's order as the modal sees it (the modal lives in a parallel route, so it cannot
 // read the gallery's state directly): ids in display order and a way to load the next page.
@@ -8,6 +9,8 @@ import { useSyncExternalStore } from 'react'
 interface GalleryOrder {
   ids: string[]
   loadMore: (() => Promise<string[]>) | null
+  /** The cards shown, for the modal's "Up next" (title, poster, duration). */
+  items?: GalleryItem[]
 }
 
 let current: GalleryOrder = { ids: [], loadMore: null }
@@ -49,4 +52,15 @@ export async function nextId(order: GalleryOrder, id: string): Promise<string | 
   const ids = await order.loadMore()
   const i = ids.indexOf(id)
   return i >= 0 ? (ids[i + 1] ?? null) : null
+}
+
+/** Up to `count` cards after `id` in the gallery order (those already loaded). */
+export function upNextItems(order: GalleryOrder, id: string, count = 5): GalleryItem[] {
+  const i = order.ids.indexOf(id)
+  if (i < 0 || !order.items) return []
+  const byId = new Map(order.items.map((it) => [it.id, it]))
+  return order.ids
+    .slice(i + 1, i + 1 + count)
+    .map((x) => byId.get(x))
+    .filter((x): x is GalleryItem => !!x)
 }

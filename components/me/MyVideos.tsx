@@ -8,6 +8,7 @@ import { StatusBadge } from '@/components/gallery/Badges'
 import { formatAge, formatDuration, formatViews } from '@/components/gallery/format'
 import { markOpen, preloadPlayer } from '@/components/player/preload'
 import { useVideoStatus } from '@/components/player/useVideoStatus'
+import { PosterPicker } from '@/components/poster/PosterPicker'
 import { VisibilityOptions } from '@/components/VisibilityOptions'
 
 type Visibility = GalleryItem['visibility']
@@ -100,7 +101,8 @@ function VideoRow({ item, viewerId, onSaved, onDeleted }: { item: GalleryItem; v
     { enabled: item.status === 'processing' && item.owner.id === viewerId, live: true },
   )
   const dirty = title !== item.title || description !== item.description || visibility !== item.visibility
-  const poster = live.view?.playback.poster ?? item.poster
+  const [chosenPoster, setChosenPoster] = useState<string | null>(null)
+  const poster = chosenPoster ?? live.view?.playback.poster ?? item.poster
   const duration = formatDuration(item.durationMs)
 
   const save = async (e: React.FormEvent) => {
@@ -201,6 +203,16 @@ function VideoRow({ item, viewerId, onSaved, onDeleted }: { item: GalleryItem; v
           >
             Save
           </button>
+          {live.status === 'ready' && item.owner.id === viewerId && (
+            <PosterPicker
+              videoId={item.id}
+              onChosen={(next) => {
+                setChosenPoster(next)
+                onSaved({ ...item, poster: next })
+                setNote({ kind: 'ok', text: 'Poster changed.' })
+              }}
+            />
+          )}
           {!confirming ? (
             <button
               type="button"

@@ -6,9 +6,15 @@ import { useRouter } from 'next/navigation'
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import { VisibilityBadge } from '@/components/gallery/Badges'
 import { formatAge, formatViews } from '@/components/gallery/format'
-import { neighbours, nextId, useGalleryOrder } from '@/components/gallery/store'
+import { neighbours, nextId, upNextItems, useGalleryOrder } from '@/components/gallery/store'
+import { PosterFromFrame } from '@/components/poster/PosterFromFrame'
+import type { GalleryItem } from '@/lib/videos/gallery'
 import type { VideoView } from '@/lib/videos/view'
 import { loadPlayer } from './preload'
+import { UpNextCountdown, UpNextList } from './UpNext'
+
+// From 1280 px the "Up next" list stands beside the player (and the dialog grows by its width).
+const UP_NEXT_BESIDE = 'xl:grid xl:max-w-[min(100rem,calc((100dvh-14rem)*16/9+20rem))] xl:grid-cols-[minmax(0,1fr)_20rem] xl:grid-rows-[auto_1fr]'
 
 const VideoPlayer = dynamic(loadPlayer, {
   ssr: false,
@@ -34,6 +40,8 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
   const [switching, setSwitching] = useState(false)
   const order = useGalleryOrder()
   const { prev, next, canLoadMore } = neighbours(order, video.id)
+  const upNext = upNextItems(order, video.id)
+  const [countdown, setCountdown] = useState<GalleryItem | null>(null)
   const dialogRef = useRef<HTMLDivElement>(null)
   const titleId = useId()
   const closing = useRef(false)
@@ -57,6 +65,7 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
       if (!res.ok) return
       const view = (await res.json()) as VideoView
       setStart(at ?? null)
+      setCountdown(null)
       setVideo(view)
       window.history.replaceState(null, '', `/videos/${encodeURIComponent(id)}`)
     } finally {
@@ -65,6 +74,21 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
   }, [])
 
   const goNext = useCallback(async () => open(await nextId(order, video.id)), [open, order, video.id])
+
+  // When the video ends, the next card of the gallery starts after a countdown. `ended` does not
+  // bubble: listened for in the capture phase on the dialog, so the player itself stays as it is.
+  useEffect(() => {
+    const dialog = dialogRef.current
+    if (!dialog) return
+    const onEnded = (e: Event) => {
+      const following = upNextItems(order, video.id, 1)[0]
+      if (e.target instanceof HTMLVideoElement && following) setCountdown(following)
+    }
+    dialog.addEventListener('ended', onEnded, true)
+    return () => dialog.removeEventListener('ended', onEnded, true)
+  }, [order, video.id])
+  const cancelCountdown = useCallback(() => setCountdown(null), [])
+  const currentTimeS = useCallback(() => dialogRef.current?.querySelector('video')?.currentTime ?? null, [])
   const goPrev = useCallback(() => open(prev), [open, prev])
 
   // Esc closes; Shift+N / Shift+P move through the gallery; Tab stays inside the dialog.
@@ -121,7 +145,7 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
           aria-modal="true"
           aria-labelledby={titleId}
           tabIndex={-1}
-          className="relative w-full max-w-[min(80rem,calc((100dvh-14rem)*16/9))] min-w-[min(100%,40rem)] overflow-hidden bg-white shadow-2xl outline-none sm:rounded-2xl dark:bg-zinc-900"
+          className={`relative w-full max-w-[min(80rem,calc((100dvh-14rem)*16/9))] min-w-[min(100%,40rem)] overflow-hidden bg-white shadow-2xl outline-none sm:rounded-2xl dark:bg-zinc-900 ${upNext.length ? UP_NEXT_BESIDE : ''}`}
         >
           <div className="relative aspect-video w-full bg-black">
             <VideoPlayer
@@ -132,6 +156,16 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
               live={signedIn}
               onOpenVideo={(id, at, playing) => void open(id, { at, playing })}
             />
+            {countdown && (
+              <UpNextCountdown
+                next={countdown}
+                onGo={() => {
+                  setCountdown(null)
+                  void open(countdown.id)
+                }}
+                onCancel={cancelCountdown}
+              />
+            )}
           </div>
           <div className="flex flex-col gap-3 p-4 sm:p-5">
             <div className="flex items-start gap-3">
@@ -153,6 +187,7 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
                       Edit
                     </Link>
                   )}
+                  {video.canEdit && video.status === 'ready' && <PosterFromFrame key={video.id} videoId={video.id} currentTimeS={currentTimeS} />}
                 </p>
               </div>
               <nav aria-label="Gallery" className="flex shrink-0 items-center gap-1">
@@ -169,6 +204,11 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
             </div>
             {video.description && <p className="max-h-40 overflow-y-auto text-sm whitespace-pre-line text-zinc-700 dark:text-zinc-300">{video.description}</p>}
           </div>
+          {upNext.length > 0 && (
+            <aside className="border-t border-zinc-200 xl:col-start-2 xl:row-span-2 xl:row-start-1 xl:max-h-[calc(100dvh-3rem)] xl:overflow-y-auto xl:border-t-0 xl:border-l dark:border-zinc-800">
+              <UpNextList items={upNext} onOpen={(id) => void open(id)} />
+            </aside>
+          )}
         </div>
       </div>
     </div>

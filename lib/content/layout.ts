@@ -10,6 +10,7 @@
 //   streams/<id>/init.m4s             CMAF init segment
 //   streams/<id>/seg-00001.m4s ...    CMAF media segments, numbered from 1
 //   thumbs/poster.jpg, thumbs/thumb-01.jpg ..., thumbs/storyboard.jpg, thumbs/storyboard.vtt
+//   frames/at-<ms>.jpg                a frame an owner chose as a video's poster (poster size)
 //   logs/ffmpeg.log                   command line + stderr tail of the encode (never served)
 //   .partial/                         work directory of a running encode, same names below it
 //
@@ -42,6 +43,12 @@ export const POSTER = `${THUMBS_DIR}/poster.jpg`
 export const STORYBOARD_IMAGE = `${THUMBS_DIR}/storyboard.jpg`
 export const STORYBOARD_VTT = `${THUMBS_DIR}/storyboard.vtt`
 export const thumbnailPath = (i: number) => `${THUMBS_DIR}/thumb-${String(i).padStart(2, '0')}.jpg`
+/** Thumbnails the pipeline makes per content (thumb-01 … thumb-05), evenly spread. */
+export const THUMBNAIL_COUNT = 5
+export const FRAMES_DIR = 'frames'
+/** A poster frame at `atMs`: named by its time, so it is the same file for every video of the content. */
+export const framePath = (atMs: number) => `${FRAMES_DIR}/at-${Math.trunc(atMs)}.jpg`
+const FRAME_RE = /^at-\d{1,10}\.jpg$/
 
 const MEDIA_PLAYLIST_RE = /^media_\d{1,3}\.m3u8$/
 const STREAM_FILE_RE = /^\d{1,3}$/
@@ -53,12 +60,13 @@ export function isPlayerFile(relPath: string): boolean {
   const parts = relPath.split('/')
   if (parts.length === 1) return relPath === ORIGINAL || relPath === DASH_MANIFEST || relPath === HLS_MASTER || MEDIA_PLAYLIST_RE.test(relPath)
   if (parts.length === 2 && parts[0] === THUMBS_DIR) return THUMB_FILES.has(parts[1]) || THUMB_RE.test(parts[1])
+  if (parts.length === 2 && parts[0] === FRAMES_DIR) return FRAME_RE.test(parts[1])
   return parts.length === 3 && parts[0] === STREAMS_DIR && STREAM_FILE_RE.test(parts[1]) && (parts[2] === INIT_FILE || SEGMENT_RE.test(parts[2]))
 }
 
 /** Whether `relPath` names a file a running encode's work directory serves (manifests and segments so far). */
 export function isPartialPlayerFile(relPath: string): boolean {
-  return relPath !== ORIGINAL && !relPath.startsWith(`${THUMBS_DIR}/`) && isPlayerFile(relPath)
+  return relPath !== ORIGINAL && !relPath.startsWith(`${THUMBS_DIR}/`) && !relPath.startsWith(`${FRAMES_DIR}/`) && isPlayerFile(relPath)
 }
 
 /**

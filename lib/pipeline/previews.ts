@@ -5,7 +5,7 @@ import { colorChain } from './color'
 import { PipelineError } from './errors'
 import { safeInputArgs } from './ffmpeg-args'
 import { even } from './ladder'
-import { POSTER, STORYBOARD_IMAGE, STORYBOARD_VTT, THUMBS_DIR, thumbnailPath } from '@/lib/content/layout'
+import { POSTER, STORYBOARD_IMAGE, STORYBOARD_VTT, THUMBNAIL_COUNT, THUMBS_DIR, thumbnailPath } from '@/lib/content/layout'
 import { parseHlsMediaPlaylist } from './manifests'
 import { thumbsPartialDir } from './outputs'
 import type { ProbeFacts } from './probe'
@@ -111,36 +111,58 @@ async function* concatFiles(files: string[]): AsyncIterable<Buffer> {
   for (const f of files) for await (const chunk of createReadStream(f)) yield chunk as Buffer
 }
 
+/** Pure: the poster's time and size: display size capped at 720 on the short side. */
+export function posterShot(probe: Pick<ProbeFacts, 'width' | 'height'>, t: number): { t: number; w: number; h: number } {
+  const short = Math.min(probe.width, probe.height, 720)
+  const scale = short / Math.min(probe.width, probe.height)
+  return { t, w: even(probe.width * scale), h: even(probe.height * scale) }
+}
+
+// Stills taken from the source get the ladder's tone mapping, so HDR posters are not grey either.
+const fromSourceFilter = (probe: Pick<ProbeFacts, 'color'>, vf: string) => {
+  const toSdr = colorChain(probe.color)
+  return toSdr ? `${toSdr},${vf}` : vf
+}
+
+/** Pure: one FFmpeg run taking a JPEG still at each shot's time (seeking each input), scaled to w×h. */
+export function stillArgs(
+  inputPath: string,
+  probe: Pick<ProbeFacts, 'container' | 'color'>,
+  shots: { t: number; w: number; h: number; out: string }[],
+): string[] {
+  const args: string[] = []
+  for (const s of shots) args.push(...safeInputArgs(inputPath, probe.container, { seekS: s.t }))
+  shots.forEach((s, i) => {
+    args.push('-map', `${i}:v:0`, '-frames:v', '1', '-vf', fromSourceFilter(probe, `scale=${s.w}:${s.h}`), '-q:v', '3', '-f', 'image2', '-update', '1', s.out)
+  })
+  return args
+}
+
+export const runStills = (inputPath: string, probe: ProbeFacts, shots: { t: number; w: number; h: number; out: string }[], signal?: AbortSignal) =>
+  ffmpeg(stillArgs(inputPath, probe, shots), signal)
+
 /** Writes poster, thumbnails, storyboard sprite and its WebVTT under thumbs/ (replaced atomically). */
 export async function makePreviews(opts: PreviewOptions): Promise<Previews> {
   const { probe, outDir } = opts
-  const count = opts.thumbnails ?? 5
+  const count = opts.thumbnails ?? THUMBNAIL_COUNT
   const work = thumbsPartialDir(outDir)
   await rm(work, { recursive: true, force: true })
   await mkdir(work, { recursive: true })
   const out = (rel: string) => path.join(work, path.basename(rel))
   try {
-    // Poster at display size capped at 720 on the short side; thumbnails 320 wide.
     const times = previewTimes(probe.durationMs, count)
-    const short = Math.min(probe.width, probe.height, 720)
-    const scale = short / Math.min(probe.width, probe.height)
-    const poster = { w: even(probe.width * scale), h: even(probe.height * scale) }
     const thumbH = even((320 * probe.height) / probe.width)
     const shots = [
-      { t: times.poster, file: POSTER, w: poster.w, h: poster.h },
+      { ...posterShot(probe, times.poster), file: POSTER },
       ...times.thumbnails.map((t, i) => ({ t, file: thumbnailPath(i + 1), w: 320, h: thumbH })),
     ]
-    // Stills taken from the source get the ladder's tone mapping, so HDR posters are not grey either.
-    const toSdr = colorChain(probe.color)
-    const fromSource = (vf: string) => (toSdr ? `${toSdr},${vf}` : vf)
-    const grab = async (list: typeof shots) => {
-      const args: string[] = []
-      for (const s of list) args.push(...safeInputArgs(opts.inputPath, probe.container, { seekS: s.t }))
-      list.forEach((s, i) => {
-        args.push('-map', `${i}:v:0`, '-frames:v', '1', '-vf', fromSource(`scale=${s.w}:${s.h}`), '-q:v', '3', '-f', 'image2', '-update', '1', out(s.file))
-      })
-      await ffmpeg(args, opts.signal)
-    }
+    const grab = (list: typeof shots) =>
+      runStills(
+        opts.inputPath,
+        probe,
+        list.map((s) => ({ ...s, out: out(s.file) })),
+        opts.signal,
+      )
     await grab(shots)
     // A seek past the last decodable frame yields no image (and no error); those take the first frame.
     const missing = []
@@ -162,7 +184,7 @@ export async function makePreviews(opts: PreviewOptions): Promise<Previews> {
         () => concatFiles(files),
       )
     } else {
-      await ffmpeg([...safeInputArgs(opts.inputPath, probe.container), '-vf', fromSource(grid), ...sbOut], opts.signal)
+      await ffmpeg([...safeInputArgs(opts.inputPath, probe.container), '-vf', fromSourceFilter(probe, grid), ...sbOut], opts.signal)
     }
     await writeFile(out(STORYBOARD_VTT), buildStoryboardVtt(plan, probe.durationMs, path.basename(STORYBOARD_IMAGE)))
 

@@ -9,6 +9,7 @@ import { ingestUpload } from './ingest'
 import { listVideos, listVideosQuery } from './list'
 import { countView, deleteVideo, updateVideo, updateVideoInput } from './manage'
 import { mintPlaybackToken, playbackTokenInput } from './playback-token'
+import { choosePoster, posterChoiceInput, posterChoiceResult } from './poster'
 import { playbackTokenSchema, uploadFormSchema, videoPageSchema, videoSchema } from './schemas'
 import { getVideoView } from './view'
 
@@ -80,6 +81,21 @@ export const videosApi = {
       await updateVideo(actor, params.id, body)
       return visibleVideo(actor, params.id)
     },
+  }),
+
+  choosePoster: operation({
+    method: 'put',
+    path: '/api/v1/videos/{id}/poster',
+    summary: "Choose the video's poster",
+    description:
+      'Owner or admin, once the video is processed (409 before). `{ "thumbnailIndex": k }` picks one of `playback.thumbnails` at once; `{ "atMs": n }` (inside the duration, else 422) has a worker render that frame of the original at the poster\'s size (`state: "rendering"`), and `playback.poster` changes to the new image when it is done.',
+    tag: 'Videos',
+    access: { scope: 'write', resource: 'video' },
+    params: idParams,
+    body: { schema: posterChoiceInput },
+    success: { status: 200, description: 'Chosen (`done`) or being rendered (`rendering`).', schema: posterChoiceResult },
+    errors: [409],
+    handle: ({ actor, params, body }) => choosePoster(actor, params.id, body),
   }),
 
   deleteVideo: operation({

@@ -3,8 +3,7 @@ import type { Actor } from '@/lib/auth/actor'
 import { db, type Prisma } from '@/lib/db'
 import { idString, plainText } from '@/lib/validation/text'
 import { listableWhere } from './access'
-import { POSTER } from '@/lib/content/layout'
-import { contentBase, statusOf } from './view'
+import { contentBase, posterFileOf, statusOf } from './view'
 import { pageAfter } from '@/lib/api/pagination'
 
 export const listVideosQuery = z.object({
@@ -51,7 +50,7 @@ export async function listVideos(actor: Actor | null, query: ListVideosQuery) {
         durationMs: v.content.durationMs,
         width: v.content.width,
         height: v.content.height,
-        poster: v.content.state === 'STORED' ? `${await contentBase(v, actor?.userId)}/${POSTER}` : null,
+        poster: v.content.state === 'STORED' ? `${await contentBase(v, actor?.userId)}/${posterFileOf(v)}` : null,
       })),
     ),
     nextCursor: rows.length > query.limit ? page[page.length - 1].id : null,

@@ -52,7 +52,13 @@ export const playbackUrlsSchema = z
     captions: z
       .array(z.object({ id: z.string(), language: z.string(), label: z.string(), kind: z.enum(['subtitles', 'captions']), src: z.string() }))
       .meta({ description: 'Its text tracks as WebVTT URLs (carrying the token a private video needs), for players that add them themselves.' }),
-    poster: z.string().nullable(),
+    poster: z
+      .string()
+      .nullable()
+      .meta({ description: "The poster image: the owner's choice (`PUT /api/v1/videos/{id}/poster`) or the generated one; its URL changes with the choice." }),
+    thumbnails: z
+      .array(z.string())
+      .meta({ description: 'The generated thumbnails (spread over the video), once ready; `thumbnailIndex` 1… picks one as the poster.' }),
     storyboard: z.string().nullable(),
     directPlayable: z
       .boolean()

@@ -6,7 +6,7 @@ import { audioStreamsOfProbe, audioTracksOf } from '@/lib/content/audio-tracks'
 import { streamingConfig } from '@/lib/config/streaming'
 import { contentStore } from '@/lib/content/store'
 import { cdnContentBase } from '@/lib/streaming/cdn'
-import { HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT } from '@/lib/content/layout'
+import { HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT, THUMBNAIL_COUNT, thumbnailPath } from '@/lib/content/layout'
 import { type PlayabilityFacts, playabilityOf } from '@/lib/content/playability'
 import { directPlayMaxBytes } from '@/lib/uploads/config'
 import { db } from '@/lib/db'
@@ -30,6 +30,9 @@ export function statusOf(state: string): VideoStatus {
 }
 
 type TokenSubject = { id: string; contentHash: string; visibility: string; tokenEpoch: number }
+
+/** The video's poster file: the owner's choice (a thumbnail or a rendered frame), else the generated one. */
+export const posterFileOf = (video: { posterPath?: string | null }): string => video.posterPath ?? POSTER
 
 /**
  * URL prefix of a video's content files (on MEDIA_ORIGIN when set): plain for public videos once
@@ -70,7 +73,7 @@ export function originalPlayability(mime: string, probe: unknown): { directPlaya
 }
 
 export async function playbackUrls(opts: {
-  video: TokenSubject
+  video: TokenSubject & { posterPath?: string | null }
   status: VideoStatus
   viewerId?: string
   sizeBytes: number
@@ -96,7 +99,8 @@ export async function playbackUrls(opts: {
     hls,
     dash: ready ? withToken(own.dash, token) : null,
     captions: (opts.captions ?? []).map((c) => ({ id: c.id, language: c.language, label: c.label, kind: c.kind, src: withToken(c.url, token) })),
-    poster: ready ? `${packagedBaseWith(hash, token)}/${POSTER}` : null,
+    poster: ready ? `${packagedBaseWith(hash, token)}/${posterFileOf(opts.video)}` : null,
+    thumbnails: ready ? Array.from({ length: THUMBNAIL_COUNT }, (_, i) => `${packagedBaseWith(hash, token)}/${thumbnailPath(i + 1)}`) : [],
     storyboard: ready ? `${packagedBaseWith(hash, token)}/${STORYBOARD_VTT}` : null,
     live: !ready && !!hls,
     preferred: hls && opts.sizeBytes > directPlayMaxBytes() ? 'hls' : 'direct',

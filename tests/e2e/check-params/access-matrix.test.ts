@@ -35,6 +35,7 @@ interface Operation {
 // Example bodies, by operationId: valid requests, so a refusal can only come from access rules.
 const BODIES: Record<string, (f: Fixture) => unknown> = {
   updateVideo: () => ({ title: 'Renamed by check-params' }),
+  choosePoster: () => ({ atMs: 500 }),
   createPlaybackToken: () => ({ ttlSeconds: 600 }),
   createDirectUpload: () => ({ title: 'Direct', ttlSeconds: 600 }),
   createPlaylist: () => ({ name: 'Made by check-params', videoIds: [] }),

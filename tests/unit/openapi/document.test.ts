@@ -88,6 +88,7 @@ const PUBLISHED = [
   'POST /api/v1/videos/{id}/views',
   'POST /api/v1/webhooks',
   'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+  'PUT /api/v1/videos/{id}/poster',
 ]
 
 /** `METHOD /path` for every exported handler under app/api/v1, with [param] turned into {param}. */
