@@ -23,9 +23,15 @@ export const SESSION_POLICY = {
 
 export const backoffMs = (attempt: number): number => Math.min(SESSION_POLICY.backoffBaseMs * 2 ** Math.max(0, attempt - 1), SESSION_POLICY.backoffMaxMs)
 
+export interface PosterPolicy {
+  maxAttempts: number
+  leaseMs: number
+  pollEveryMs: number
+}
+
 /** Poster frames (one FFmpeg still each): a few tries, a short lease, polled as a fallback to NOTIFY. */
-export const POSTER_POLICY = {
+export const POSTER_POLICY: PosterPolicy = {
   maxAttempts: 3,
   leaseMs: 60_000,
   pollEveryMs: 5_000,
-} as const
+}

@@ -1,6 +1,6 @@
 import { db } from '@/lib/db'
 import { POSTER_CHANNEL } from './channels'
-import { POSTER_POLICY } from './policy'
+import { POSTER_POLICY, type PosterPolicy } from './policy'
 
 // Poster frames the owners asked for, as a queue of one row per video (a newer choice replaces the
 // older while it waits). Not a transcode session: a poster is a per-video choice over stored,
@@ -29,7 +29,7 @@ export async function dropPosterRender(videoId: string): Promise<void> {
 }
 
 /** The oldest request nobody holds (or whose holder's lease expired), leased to `workerId`. */
-export async function claimPosterRender(workerId: string, policy = POSTER_POLICY): Promise<ClaimedPosterRender | null> {
+export async function claimPosterRender(workerId: string, policy: PosterPolicy = POSTER_POLICY): Promise<ClaimedPosterRender | null> {
   const [row] = await db.$queryRaw<ClaimedPosterRender[]>`
     UPDATE "PosterRender" SET "leaseOwner" = ${workerId}, "leaseExpiresAt" = now() + make_interval(secs => ${policy.leaseMs / 1000}), attempts = attempts + 1
     WHERE "videoId" = (
