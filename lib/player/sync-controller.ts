@@ -10,6 +10,11 @@
 //                                    well inside it, so the rate never flips back and forth
 //   past the seek threshold           a seek ahead of the timeline by the time seeks take here
 //                                    (learnt from the previous seeks), then nudges for the rest
+//
+// Until the player has been in the band once (a fresh video, a late join) and again after a stall
+// or a seek, it is not "locked": nobody watches it play in step yet, so a much lower seek
+// threshold gets it there in a second or two instead of the half minute a 5 % nudge would take.
+// Once locked, only the full threshold seeks, so steady playback never stutters.
 
 /** The authority: where playback is at a server instant. */
 export interface Timeline {
@@ -70,6 +75,10 @@ export interface SyncOptions {
   seekThresholdMs: number
   /** After a seek, no second one for this long (ms): the first must settle. */
   seekCooldownMs: number
+  /** Not locked yet (joining, after a stall or seek): seek from this drift on (ms). */
+  unlockedSeekThresholdMs: number
+  /** Not locked yet: the shorter wait between two seeks (ms). */
+  unlockedSeekCooldownMs: number
   /** Rate changes smaller than this are not worth a media element update. */
   minRateStep: number
   /** How much the band (× 0.5) and the seek threshold (× 2) widen per ms of jitter. */
@@ -86,6 +95,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   horizonMs: 1000,
   seekThresholdMs: 1000,
   seekCooldownMs: 1500,
+  unlockedSeekThresholdMs: 150,
+  unlockedSeekCooldownMs: 600,
   minRateStep: 0.002,
   jitterWeight: 1,
   initialSeekLeadMs: 150,
@@ -103,6 +114,8 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 export class SyncController {
   readonly options: SyncOptions
   private correcting = false
+  /** Has been in the band since the last reset, stall or seek. */
+  private locked = false
   private lastSeekAt = Number.NEGATIVE_INFINITY
   /** A seek was issued and its landing has not been measured yet. */
   private seekPending = false
@@ -118,16 +131,27 @@ export class SyncController {
     return this.seekLeadMs
   }
 
-  /** The dead band and seek threshold for a member with this RTT jitter. */
-  thresholds(jitterMs: number): { bandMs: number; settleMs: number; seekMs: number } {
+  /** Whether the player has settled on the timeline (and only large drifts make it seek). */
+  get isLocked(): boolean {
+    return this.locked
+  }
+
+  /** The dead band and seek thresholds for a member with this RTT jitter. */
+  thresholds(jitterMs: number): { bandMs: number; settleMs: number; seekMs: number; unlockedSeekMs: number } {
     const j = Math.max(0, jitterMs) * this.options.jitterWeight
     const bandMs = this.options.deadBandMs + j / 2
-    return { bandMs, settleMs: this.options.settleMs + j / 4, seekMs: Math.max(this.options.seekThresholdMs + 2 * j, bandMs * 4) }
+    return {
+      bandMs,
+      settleMs: this.options.settleMs + j / 4,
+      seekMs: Math.max(this.options.seekThresholdMs + 2 * j, bandMs * 4),
+      unlockedSeekMs: Math.max(this.options.unlockedSeekThresholdMs + 2 * j, bandMs * 4),
+    }
   }
 
   /** Forget corrections in flight (a new video, a rejoin): the next step starts fresh. */
   reset(): void {
     this.correcting = false
+    this.locked = false
     this.seekPending = false
     this.lastSeekAt = Number.NEGATIVE_INFINITY
   }
@@ -137,7 +161,8 @@ export class SyncController {
     const expectedMs = expectedPosition(t, nowMs, input.offsetMs)
     const driftMs = p.positionMs - expectedMs
     const base = t.rate
-    const { bandMs, settleMs, seekMs } = this.thresholds(input.jitterMs)
+    const th = this.thresholds(input.jitterMs)
+    const { bandMs, settleMs } = th
     const out: SyncDecision = { driftMs, expectedMs, mode: 'idle' }
     const setRate = (rate: number) => {
       if (Math.abs(rate - p.rate) >= this.options.minRateStep || (rate === base && p.rate !== base)) out.rate = rate
@@ -158,20 +183,24 @@ export class SyncController {
     if (p.seeking || p.buffering) {
       // No data: a rate says nothing now, and the drift it would see is the stall itself.
       this.correcting = false
+      this.locked = false
       out.mode = p.seeking ? 'seeking' : 'stalled'
       setRate(base)
       return out
     }
 
+    const seekMs = this.locked ? th.seekMs : th.unlockedSeekMs
+    const cooldownMs = this.locked ? this.options.seekCooldownMs : this.options.unlockedSeekCooldownMs
     if (this.seekPending && !p.paused) {
       // The first playing sample after a seek shows how far off the lead was.
       this.seekPending = false
-      if (Math.abs(driftMs) < seekMs) this.seekLeadMs = clamp(this.seekLeadMs - driftMs * 0.8, 0, this.options.maxSeekLeadMs)
+      if (Math.abs(driftMs) < th.seekMs) this.seekLeadMs = clamp(this.seekLeadMs - driftMs * 0.8, 0, this.options.maxSeekLeadMs)
     }
 
     const abs = Math.abs(driftMs)
-    if (abs >= seekMs && nowMs - this.lastSeekAt >= this.options.seekCooldownMs) {
+    if (abs >= seekMs && nowMs - this.lastSeekAt >= cooldownMs) {
       this.correcting = false
+      this.locked = false
       this.seekPending = true
       this.lastSeekAt = nowMs
       out.mode = 'seeking'
@@ -182,6 +211,7 @@ export class SyncController {
 
     if (this.correcting ? abs <= settleMs : abs <= bandMs) {
       this.correcting = false
+      this.locked = true
       setRate(base)
       return out
     }

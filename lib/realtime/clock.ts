@@ -48,6 +48,17 @@ export class ClockOffsetEstimator {
     return this.best()?.rttMs ?? Number.POSITIVE_INFINITY
   }
 
+  /**
+   * How much the recent round trips vary: their mean above the fastest (ms), 0 with fewer than two
+   * samples. The offset is only known to about half a round trip, so a jittery link deserves
+   * wider sync thresholds.
+   */
+  get jitterMs(): number {
+    if (this.samples.length < 2) return 0
+    const min = Math.min(...this.samples.map((s) => s.rttMs))
+    return this.samples.reduce((sum, s) => sum + s.rttMs - min, 0) / this.samples.length
+  }
+
   get sampleCount(): number {
     return this.samples.length
   }

@@ -176,6 +176,8 @@ export const memberReportSchema = z.object({
   rttMs: z.number().min(0).max(600_000),
   /** The last room seq this member applied. */
   seq: z.number().int().min(0),
+  /** Buffering because the media starved while it played in step (not a seek or a join loading). */
+  stall: z.boolean().optional(),
 })
 export type MemberReport = z.infer<typeof memberReportSchema>
 

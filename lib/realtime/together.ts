@@ -8,7 +8,7 @@ import { EVENTS, type MemberReport, type PlayerInfo, type RoomHold, type RoomMem
 // Together rooms on the realtime node: members' reports, the room's member list pushed to its
 // players, and the bounded wait for a member that stalls. A member that was playing and reports
 // buffering pauses the room (a real `pause`, so every player takes the same frame) for at most the
-// room's waitMs; it resumes when the member is ready or when the wait runs out, whichever comes
+// room's waitMs (a seek or a video still loading is not a stall: the member says which); it resumes when the member is ready or when the wait runs out, whichever comes
 // first. A member whose wait ran out cannot make the room wait again until it has played in step
 // again (it catches up by seeking ahead), and one that never played cannot make it wait at all, so
 // nobody blocks the others for longer than waitMs.
@@ -115,7 +115,7 @@ export class TogetherRooms {
     if (report.state === 'playing' && Math.abs(report.driftMs) < IN_STEP_MS) letGo?.delete(socket.id)
     const hold = this.holds.get(roomId)
     if (hold?.socketId === socket.id && report.state !== 'buffering') void this.release(roomId, 'ready')
-    else if (!hold && report.state === 'buffering' && before === 'playing' && !letGo?.has(socket.id) && info.waitMs > 0) {
+    else if (!hold && report.state === 'buffering' && report.stall && before === 'playing' && !letGo?.has(socket.id) && info.waitMs > 0) {
       void this.startHold(socket, roomId, info)
     }
     if (report.state !== before) this.broadcastSoon(roomId)

@@ -160,7 +160,7 @@ describe('together rooms', () => {
       const events = collect<CommandEvent>(sockets.host, 'command')
       const lists = collect<RoomMembersEvent>(sockets.host, 'room.members')
       await report(sockets.ann, { roomId: room.id, state: 'playing' })
-      await report(sockets.ann, { roomId: room.id, state: 'buffering' })
+      await report(sockets.ann, { roomId: room.id, state: 'buffering', stall: true })
       await waitFor(() => events.some((e) => e.type === 'pause'), 5000, 'the wait to pause the room')
       await waitFor(() => lists.some((e) => e.hold?.userId === users.ann.userId), 5000, 'the hold in the member list')
       // Ann never becomes ready: the room goes on by itself.
@@ -173,13 +173,13 @@ describe('together rooms', () => {
 
       // Still stalled, or stalling again before catching up: nobody waits for her any more.
       await report(sockets.ann, { roomId: room.id, state: 'playing', driftMs: -2500 })
-      await report(sockets.ann, { roomId: room.id, state: 'buffering' })
+      await report(sockets.ann, { roomId: room.id, state: 'buffering', stall: true })
       await new Promise((r) => setTimeout(r, 300))
       expect(events.filter((e) => e.type === 'pause')).toHaveLength(1)
 
       // Back in step, a stall makes the room wait again, and her being ready ends it at once.
       await report(sockets.ann, { roomId: room.id, state: 'playing', driftMs: 8 })
-      await report(sockets.ann, { roomId: room.id, state: 'buffering' })
+      await report(sockets.ann, { roomId: room.id, state: 'buffering', stall: true })
       await waitFor(() => events.filter((e) => e.type === 'pause').length === 2, 5000, 'a second wait')
       await report(sockets.ann, { roomId: room.id, state: 'waiting' })
       await waitFor(() => events.filter((e) => e.type === 'play').length === 2, 5000, 'resume when ready')
@@ -188,12 +188,15 @@ describe('together rooms', () => {
     it('never waits for a member that has not played yet, nor resumes a room someone paused meanwhile', async () => {
       const { room, sockets } = await party(600)
       const events = collect<CommandEvent>(sockets.host, 'command')
-      await report(sockets.bob, { roomId: room.id, state: 'buffering' })
+      await report(sockets.bob, { roomId: room.id, state: 'buffering', stall: true })
+      // Buffering after a seek or while loading is no stall: nobody waits for it either.
+      await report(sockets.ann, { roomId: room.id, state: 'playing' })
+      await report(sockets.ann, { roomId: room.id, state: 'buffering' })
       await new Promise((r) => setTimeout(r, 300))
       expect(events.filter((e) => e.type === 'pause')).toHaveLength(0)
 
       await report(sockets.ann, { roomId: room.id, state: 'playing' })
-      await report(sockets.ann, { roomId: room.id, state: 'buffering' })
+      await report(sockets.ann, { roomId: room.id, state: 'buffering', stall: true })
       await waitFor(() => events.some((e) => e.type === 'pause'), 5000, 'the wait')
       // The host seeks while the room waits: the room is the host's again, the wait does not resume it.
       const ack = await sockets.host.emitWithAck('command', { type: 'seek', roomId: room.id, positionMs: 5000 })
@@ -207,7 +210,7 @@ describe('together rooms', () => {
       const { room, sockets } = await party(5000)
       const events = collect<CommandEvent>(sockets.host, 'command')
       await report(sockets.ann, { roomId: room.id, state: 'playing' })
-      await report(sockets.ann, { roomId: room.id, state: 'buffering' })
+      await report(sockets.ann, { roomId: room.id, state: 'buffering', stall: true })
       await waitFor(() => events.some((e) => e.type === 'pause'), 5000, 'the wait')
       sockets.ann.close()
       await waitFor(() => events.some((e) => e.type === 'play'), 3000, 'resume on disconnect')

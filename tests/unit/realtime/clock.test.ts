@@ -49,4 +49,14 @@ describe('clock offset', () => {
     expect(c.add({ t0: 10, t1: 100, t2: 200, t3: 15 })).toBe(false)
     expect(c.sampleCount).toBe(0)
   })
+
+  it("measures jitter as the round trips' mean above the fastest", () => {
+    const c = new ClockOffsetEstimator()
+    c.add(probe(0, 0, 5, 5))
+    expect(c.jitterMs).toBe(0)
+    c.add(probe(100, 0, 5, 5))
+    expect(c.jitterMs).toBe(0)
+    c.add(probe(200, 0, 20, 20)) // 40 vs 10, 10
+    expect(c.jitterMs).toBe(10)
+  })
 })
