@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { type Command, type CommandAck, EVENTS, type PlayerInfo, type PlayersAck } from '@/lib/realtime/protocol'
 import { api, useAdminSocket } from './live'
+import { TogetherRooms } from './TogetherRooms'
 import { Badge, Button, Card, cx, ErrorNote, formatAgo, inputClass, LiveDot, PageTitle, ProgressBar, Table, td } from './ui'
 
 type CommandInput = { type: Command['type'] } & Record<string, unknown>
@@ -300,6 +301,7 @@ export function PlayersPanel() {
           )}
         </Card>
       </div>
+      <TogetherRooms players={list} />
     </div>
   )
 }

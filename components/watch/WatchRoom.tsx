@@ -4,6 +4,7 @@ import dynamic from 'next/dynamic'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { expose } from '@/lib/player/debug'
 import { acquirePlayerSocket } from '@/lib/player/realtime'
+import { connectPlayerSocket } from '@/lib/realtime/connect'
 import { type RoomCommand, sampleOf, type TogetherMedia, TogetherSession, type TogetherView } from '@/lib/player/together-session'
 import type { VideoView } from '@/lib/videos/view'
 import type { Player } from '../player/videojs-player'
@@ -22,20 +23,37 @@ interface RoomInfo {
 }
 
 type Problem = { detail?: string; title?: string }
+interface GuestPass {
+  roomId: string
+  name: string
+  guestToken: string
+}
+type Entry = { room: RoomInfo } | { guest: GuestPass } | { error: string } | { signIn: true }
 
 /** The media element under video.js (the same as videojs-player's, without loading video.js here). */
 const mediaElement = (p: Player) => p.tech(true).el() as HTMLVideoElement
 
-/** Joins with the invite when there is one (else reads the room as a member), answering the room or why not. */
-async function enterRoom(roomId: string, invite: string | null): Promise<RoomInfo | string> {
+/** Joins with the invite when there is one (else reads the room as a member): the room, a guest pass, or why not. */
+async function enterRoom(roomId: string, invite: string | null): Promise<Entry> {
   const path = `/api/v1/rooms/${encodeURIComponent(roomId)}`
   const res = invite
     ? await fetch(`${path}/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invite }) })
     : await fetch(path, { cache: 'no-store' })
-  if (res.ok) return (await res.json()) as RoomInfo
+  if (res.ok) {
+    const body = (await res.json()) as RoomInfo | GuestPass
+    return 'guestToken' in body ? { guest: body } : { room: body }
+  }
+  if (res.status === 401) return { signIn: true }
   const problem = (await res.json().catch(() => ({}))) as Problem
-  if (res.status === 404) return 'This room does not exist, or you need its invite link.'
-  return problem.detail ?? problem.title ?? `The room could not be opened (${res.status}).`
+  if (res.status === 404) return { error: 'This room does not exist, or you need its invite link.' }
+  return { error: problem.detail ?? problem.title ?? `The room could not be opened (${res.status}).` }
+}
+
+/** A guest's own socket (its pass in the handshake), or the page's shared signed-in one. */
+function socketFor(entry: { room: RoomInfo } | { guest: GuestPass }) {
+  if ('room' in entry) return acquirePlayerSocket()
+  const socket = connectPlayerSocket(undefined, { auth: { guest: entry.guest.guestToken }, reconnectionDelayMax: 10_000 })
+  return { socket, release: () => socket.disconnect() }
 }
 
 async function loadVideo(id: string): Promise<VideoView | null> {
@@ -44,7 +62,7 @@ async function loadVideo(id: string): Promise<VideoView | null> {
 }
 
 /** The watch-together page: the room's player kept on its timeline, the playlist, the members and, for those allowed, the controls. */
-export function WatchRoom({ roomId, invite, me }: { roomId: string; invite: string | null; me: { userId: string; admin: boolean } }) {
+export function WatchRoom({ roomId, invite, me }: { roomId: string; invite: string | null; me: { userId: string; admin: boolean } | null }) {
   const [room, setRoom] = useState<RoomInfo | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [view, setView] = useState<TogetherView | null>(null)
@@ -90,19 +108,28 @@ export function WatchRoom({ roomId, invite, me }: { roomId: string; invite: stri
     [],
   )
 
+  const [guest, setGuest] = useState<GuestPass | null>(null)
   useEffect(() => {
-    const { socket, release } = acquirePlayerSocket()
+    let release = () => {}
     let session: TogetherSession | null = null
     let unexpose = () => {}
     let cancelled = false
-    void enterRoom(roomId, invite).then(async (r) => {
+    void enterRoom(roomId, invite).then(async (entry) => {
       if (cancelled) return
-      if (typeof r === 'string') return setError(r)
-      if (r.mode !== 'together') return setError('This room is a remote-control room, not a watch-together room.')
-      setRoom(r)
-      // The invite has done its work: keep it out of the address bar (and of screenshots).
-      if (invite) window.history.replaceState(null, '', `/watch/${encodeURIComponent(roomId)}`)
-      session = new TogetherSession({ socket, roomId, media, onView: setView })
+      if ('signIn' in entry) {
+        window.location.assign(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}`)
+        return
+      }
+      if ('error' in entry) return setError(entry.error)
+      if ('room' in entry && entry.room.mode !== 'together') return setError('This room is a remote-control room, not a watch-together room.')
+      if ('room' in entry) setRoom(entry.room)
+      else setGuest(entry.guest)
+      // The invite has done its work: keep it out of the address bar (and of screenshots). A guest
+      // keeps it: a reload is a new guest pass.
+      if (invite && 'room' in entry) window.history.replaceState(null, '', `/watch/${encodeURIComponent(roomId)}`)
+      const connection = socketFor(entry)
+      release = connection.release
+      session = new TogetherSession({ socket: connection.socket, roomId, media, onView: setView })
       sessionRef.current = session
       unexpose = expose('together', session)
       await session.join().catch((err: Error) => setError(err.message))
@@ -115,6 +142,7 @@ export function WatchRoom({ roomId, invite, me }: { roomId: string; invite: stri
       release()
     }
   }, [roomId, invite, media])
+  const myId = me?.userId ?? null
 
   const state = view?.state ?? null
   const videoIds = state?.videoIds ?? []
@@ -144,13 +172,13 @@ export function WatchRoom({ roomId, invite, me }: { roomId: string; invite: stri
     )
   }
 
-  const canControl = !!room && (room.ownerId === me.userId || me.admin || room.control === 'everyone')
+  const canControl = !!room && !!me && (room.ownerId === me.userId || me.admin || room.control === 'everyone')
   const index = state?.currentIndex ?? 0
   return (
     <main className="mx-auto grid max-w-6xl gap-4 p-3 sm:p-4 lg:grid-cols-[minmax(0,1fr)_20rem]" data-testid="watch-room">
       <div className="min-w-0 space-y-3">
         <div className="flex min-w-0 items-baseline justify-between gap-2">
-          <h1 className="truncate text-lg font-semibold">{room?.name ?? 'Joining…'}</h1>
+          <h1 className="truncate text-lg font-semibold">{room?.name ?? state?.name ?? 'Joining…'}</h1>
           <span className={`shrink-0 text-xs ${view?.connected ? 'text-emerald-600' : 'text-amber-600'}`} data-testid="connection">
             {view?.connected ? 'connected' : 'reconnecting…'}
           </span>
@@ -191,7 +219,8 @@ export function WatchRoom({ roomId, invite, me }: { roomId: string; invite: stri
         {room?.joinUrl && <InviteLink joinUrl={room.joinUrl} />}
       </div>
       <aside className="min-w-0 space-y-3">
-        <MemberList members={view?.members ?? []} hold={view?.hold ?? null} me={me.userId} />
+        <MemberList members={view?.members ?? []} hold={view?.hold ?? null} me={myId ?? ''} />
+        {guest && <p className="text-xs text-zinc-500">You watch as {guest.name}.</p>}
         <section aria-labelledby="playlist-title" className="rounded-xl border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
           <h2 id="playlist-title" className="mb-2 text-sm font-semibold">
             Playlist

@@ -1,3 +1,4 @@
+import { AppError } from '@/lib/errors'
 import { z } from 'zod'
 import { db, type Prisma } from '@/lib/db'
 import type { Actor } from './actor'
@@ -34,6 +35,8 @@ export const userViewOf = (u: Omit<Row, '_count'> & { _count?: Row['_count'] }):
 
 /** The caller: the user behind the session or API key, with the key's scopes. */
 export async function getMe(actor: Actor): Promise<z.infer<typeof meView>> {
+  // Guests exist on the watch-together socket only; they are nobody here.
+  if (actor.via === 'guest') throw new AppError('UNAUTHENTICATED', 'Sign in or send an API key.')
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId } })
-  return { ...userViewOf(user), scopes: actor.scopes, via: actor.via }
+  return { ...userViewOf(user), scopes: actor.scopes, via: actor.via === 'apiKey' ? 'apiKey' : 'session' }
 }

@@ -29,8 +29,8 @@ interface Hold extends RoomHold {
 
 /** Back in step: a member that was let go may make the room wait again. */
 const IN_STEP_MS = 500
-/** Member lists go out at most this often per room. */
-const BROADCAST_EVERY_MS = 250
+/** Drift readouts go out at most this often per room; state changes at once. */
+const BROADCAST_EVERY_MS = 1000
 
 /** The members of one room from the player sockets in it: one row per user, their freshest report. */
 export function membersOf(roomId: string, players: PlayerInfo[]): RoomMember[] {
@@ -118,7 +118,7 @@ export class TogetherRooms {
     else if (!hold && report.state === 'buffering' && report.stall && before === 'playing' && !letGo?.has(socket.id) && info.waitMs > 0) {
       void this.startHold(socket, roomId, info)
     }
-    if (report.state !== before) this.broadcastSoon(roomId)
+    this.broadcastSoon(roomId, report.state !== before)
   }
 
   close(): void {

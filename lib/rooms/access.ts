@@ -11,20 +11,24 @@ export const requireWrite = (actor: Actor | null): Actor => requireScope(actor, 
 
 /** What the access rules read of a room; `members` holds the actor's own membership, if any. */
 export interface RoomAccessFacts {
+  id: string
   ownerId: string
   personal: boolean
   mode: 'remote' | 'together'
   control: 'host' | 'everyone'
+  guests: boolean
   members: { userId: string }[]
 }
 
 /** The Prisma `select` that loads RoomAccessFacts for `actor`. */
 export const roomAccessSelect = (actor: Actor) =>
   ({
+    id: true,
     ownerId: true,
     personal: true,
     mode: true,
     control: true,
+    guests: true,
     members: { where: { userId: actor.userId }, select: { userId: true } },
   }) as const
 
@@ -33,9 +37,11 @@ const isMember = (actor: Actor, room: RoomAccessFacts) => room.members.some((m) 
 /**
  * A remote room is visible to its owner and admins, and (not a personal one) to any signed-in user
  * who knows its id. Personal rooms belong to one browser session of their owner. A together room
- * is visible to its owner, admins and its members (who joined with the invite).
+ * is visible to its owner, admins and its members (who joined with the invite), and, when it
+ * admits guests, to the guests let into it.
  */
 export function canViewRoom(actor: Actor, room: RoomAccessFacts): boolean {
+  if (actor.via === 'guest') return room.mode === 'together' && room.guests && actor.guestRoomId === room.id
   if (room.ownerId === actor.userId || isAdmin(actor)) return true
   if (room.mode === 'together') return isMember(actor, room)
   return !room.personal

@@ -5,7 +5,7 @@ import { listRoomMembers } from '@/lib/realtime/server'
 import { applyCommand } from './apply-command'
 import { createPlaylist, deletePlaylist, getPlaylist, listPlaylists, updatePlaylist } from './playlists'
 import { createRoom, deleteRoom, getLiveRoom, getRoom, listRooms } from './rooms'
-import { joinRoom, revokeInvite, rotateInvite } from './together'
+import { joinAsGuest, joinRoom, revokeInvite, rotateInvite } from './together'
 import {
   commandBodySchema,
   commandFromBody,
@@ -13,6 +13,7 @@ import {
   createPlaylistInput,
   createRoomInput,
   inviteSchema,
+  joinResultSchema,
   joinRoomInput,
   listPlaylistsInput,
   listRoomsInput,
@@ -127,13 +128,15 @@ export const roomsApi = {
     method: 'post',
     path: '/api/v1/rooms/{id}/join',
     summary: 'Join a together room',
-    description: "Makes the caller a member with the invite from the room's `joinUrl`. The owner, admins and members pass whatever invite they send.",
+    description:
+      "Makes the caller a member with the invite from the room's `joinUrl`. The owner, admins and members pass whatever invite they send. Anonymous callers get a guest pass when the room admits guests (`guests: true`; they see public videos only and cannot command).",
     tag: 'Rooms',
-    access: { scope: 'read', resource: 'room', shared: true },
+    access: { scope: 'read', resource: 'room', shared: true, anonymous: true },
     params: idParams,
     body: { schema: joinRoomInput },
-    success: { status: 200, description: 'The room.', schema: roomSchema },
+    success: { status: 200, description: 'The room, or a guest pass.', schema: joinResultSchema },
     handle: async ({ actor, params, body }) => {
+      if (!actor) return joinAsGuest(params.id, body)
       await joinRoom(actor, params.id, body)
       return getRoom(actor, params.id)
     },

@@ -112,6 +112,18 @@ export const roomSchema = roomStateSchema
     description: "A room's authoritative playback state. `updatedAt` is server epoch ms; while playing, the position advances from `positionMs` at `rate`.",
   })
 
+export const joinResultSchema = z
+  .union([
+    roomSchema,
+    z
+      .object({ roomId: z.string(), name: z.string(), guestToken: z.string() })
+      .meta({
+        id: 'GuestPass',
+        description: 'Anonymous callers, in a room that admits guests: give `guestToken` as `auth: { guest }` in the /player socket handshake.',
+      }),
+  ])
+  .meta({ id: 'RoomJoin' })
+
 export const inviteSchema = z.object({ roomId: z.string(), joinUrl: z.string() }).meta({ id: 'RoomInvite' })
 
 export const playlistItemSchema = z.object({

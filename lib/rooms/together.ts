@@ -1,10 +1,18 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Actor } from '@/lib/auth/actor'
 import { isAdmin } from '@/lib/auth/actor'
+import { signGuestToken } from '@/lib/auth/guest'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { canViewRoom, requireRead, requireWrite, roomAccessSelect } from './access'
 import { type JoinRoomInput, joinRoomInput } from './schemas'
+
+export interface GuestPass {
+  roomId: string
+  name: string
+  /** For the /player socket's handshake (`auth: { guest }`). */
+  guestToken: string
+}
 
 // Watch-together rooms: the invite link, and joining with it. A member joins once (a row in
 // RoomMember) and stays one when the owner rotates or revokes the invite; the invite only gates
@@ -60,4 +68,18 @@ export async function joinRoom(actor: Actor, roomId: string, input: JoinRoomInpu
   if (!room.inviteToken || !sameSecret(room.inviteToken, invite))
     throw new AppError('FORBIDDEN', 'This invite is not valid (any more); ask the owner for a new link.')
   await db.roomMember.upsert({ where: { roomId_userId: { roomId, userId: actor.userId } }, create: { roomId, userId: actor.userId }, update: {} })
+}
+
+/**
+ * An anonymous viewer with the invite of a together room that admits guests gets a guest pass;
+ * without an account anywhere else, UNAUTHENTICATED (sign in); a wrong invite FORBIDDEN.
+ */
+export async function joinAsGuest(roomId: string, input: JoinRoomInput): Promise<GuestPass> {
+  const { invite } = joinRoomInput.parse(input)
+  const room = await db.room.findUnique({ where: { id: roomId }, select: { mode: true, guests: true, personal: true, inviteToken: true } })
+  if (!room || room.personal || room.mode !== 'together' || !room.guests) throw new AppError('UNAUTHENTICATED', 'Sign in to join this room.')
+  if (!room.inviteToken || !sameSecret(room.inviteToken, invite))
+    throw new AppError('FORBIDDEN', 'This invite is not valid (any more); ask the owner for a new link.')
+  const grant = await signGuestToken(roomId)
+  return { roomId, name: grant.name, guestToken: grant.token }
 }

@@ -15,9 +15,7 @@ export default async function WatchPage({ params, searchParams }: { params: Prom
   const raw = (await searchParams).invite
   const invite = typeof raw === 'string' && raw.length <= 128 ? raw : null
   const actor = await currentActor()
-  if (!actor) {
-    const back = `/watch/${encodeURIComponent(id)}${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`
-    redirect(`/signin?callbackUrl=${encodeURIComponent(back)}`)
-  }
-  return <WatchRoom roomId={id} invite={invite} me={{ userId: actor.userId, admin: isAdmin(actor) }} />
+  // Without an account only an invite can help (rooms that admit guests); the page finds out.
+  if (!actor && !invite) redirect(`/signin?callbackUrl=${encodeURIComponent(`/watch/${encodeURIComponent(id)}`)}`)
+  return <WatchRoom roomId={id} invite={invite} me={actor ? { userId: actor.userId, admin: isAdmin(actor) } : null} />
 }

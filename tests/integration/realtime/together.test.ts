@@ -6,7 +6,8 @@ import { db, disconnectDb } from '@/lib/db'
 import type { CommandEvent, MemberReport, RoomMembersEvent } from '@/lib/realtime/protocol'
 import { listRoomMembers } from '@/lib/realtime/server'
 import { applyCommand, createRoom, getRoom, listRooms } from '@/lib/rooms'
-import { joinRoom, revokeInvite, rotateInvite } from '@/lib/rooms/together'
+import { actorFromGuestToken } from '@/lib/auth/guest'
+import { joinAsGuest, joinRoom, revokeInvite, rotateInvite } from '@/lib/rooms/together'
 import { collect, connect, createUser, createVideo, type Node, startNode, waitFor } from './harness'
 
 const code = (p: Promise<unknown>) =>
@@ -93,6 +94,27 @@ describe('together rooms', () => {
     expect(rated.seq).toBe(played.seq + 1)
     expect(await code(applyCommand(member, everyone.id, { type: 'rate', roomId: everyone.id, rate: 10 }))).toBe('ZOD')
     expect(await code(applyCommand(stranger, everyone.id, { type: 'pause', roomId: everyone.id }))).toBe('NOT_FOUND')
+  })
+
+  it('lets anonymous viewers in as guests only where the room admits them; guests watch that room and command nothing', async () => {
+    const open = await createRoom(owner, { name: 'Open house', mode: 'together', guests: true, control: 'everyone' })
+    const closed = await createRoom(owner, { name: 'Members only', mode: 'together' })
+    const remote = await createRoom(owner, { name: 'Signage' })
+    expect(await code(joinAsGuest(closed.id, { invite: inviteOf(closed.joinUrl) }))).toBe('UNAUTHENTICATED')
+    expect(await code(joinAsGuest(remote.id, { invite: 'x' }))).toBe('UNAUTHENTICATED')
+    expect(await code(joinAsGuest(open.id, { invite: 'wrong' }))).toBe('FORBIDDEN')
+    const pass = await joinAsGuest(open.id, { invite: inviteOf(open.joinUrl) })
+    expect(pass.name).toMatch(/^Guest /)
+    const guest = await actorFromGuestToken(pass.guestToken)
+    expect(guest).toMatchObject({ via: 'guest', guestRoomId: open.id, scopes: ['read'] })
+    if (!guest) throw new Error('no guest actor')
+    expect((await getRoom(guest, open.id)).id).toBe(open.id)
+    expect(await code(getRoom(guest, closed.id))).toBe('NOT_FOUND')
+    expect(await code(getRoom(guest, remote.id))).toBe('NOT_FOUND')
+    // Even where everyone commands, a guest only watches.
+    expect(await code(applyCommand(guest, open.id, { type: 'play', roomId: open.id }))).toBe('FORBIDDEN')
+    expect(await actorFromGuestToken(`${pass.guestToken.slice(0, -3)}abc`)).toBeNull()
+    expect(await actorFromGuestToken('not.a.token')).toBeNull()
   })
 
   describe('members and waiting over sockets', () => {
