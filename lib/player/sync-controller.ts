@@ -33,6 +33,8 @@ export interface PlayerSample {
   buffering: boolean
   seeking: boolean
   rate: number
+  /** The media's length, when known: a timeline past it is left alone. */
+  durationMs?: number
 }
 
 export interface SyncInput {
@@ -46,7 +48,7 @@ export interface SyncInput {
   player: PlayerSample
 }
 
-export type SyncMode = 'idle' | 'nudging' | 'seeking' | 'stalled' | 'paused'
+export type SyncMode = 'idle' | 'nudging' | 'seeking' | 'stalled' | 'paused' | 'ended'
 
 export interface SyncDecision {
   /** Player position minus where the timeline is (ms): positive means ahead. */
@@ -108,6 +110,9 @@ export function expectedPosition(t: Timeline, nowMs: number, offsetMs: number): 
   if (!t.playing) return t.positionMs
   return t.positionMs + Math.max(0, nowMs + offsetMs - t.serverTimeMs) * t.rate
 }
+
+/** Closer than this to the end counts as the end (ms). */
+const END_MARGIN_MS = 100
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v))
 
@@ -179,6 +184,13 @@ export class SyncController {
       return out
     }
 
+    if (p.durationMs !== undefined && expectedMs >= p.durationMs - END_MARGIN_MS) {
+      // The timeline has run past this video: let it play out and stop (play() on an ended
+      // element would restart it from the beginning).
+      this.correcting = false
+      out.mode = 'ended'
+      return out
+    }
     if (p.paused) out.play = true
     if (p.seeking || p.buffering) {
       // No data: a rate says nothing now, and the drift it would see is the stall itself.

@@ -39,7 +39,7 @@ export interface TogetherView {
   members: RoomMember[]
   hold: RoomHold | null
   /** This member, as it reports itself. */
-  self: { state: MemberState; driftMs: number; rttMs: number; mode: SyncDecision['mode'] | null }
+  self: { state: MemberState; driftMs: number; rttMs: number; mode: SyncDecision['mode'] | null; stalled?: boolean; locked?: boolean }
   connected: boolean
 }
 
@@ -67,8 +67,9 @@ export function sampleOf(el: HTMLMediaElement): PlayerSample {
     positionMs: el.currentTime * 1000,
     paused: el.paused,
     seeking: el.seeking,
-    buffering: el.readyState < HAVE_FUTURE_DATA,
+    buffering: el.readyState < HAVE_FUTURE_DATA && !el.ended,
     rate: el.playbackRate,
+    durationMs: Number.isFinite(el.duration) && el.duration > 0 ? el.duration * 1000 : undefined,
   }
 }
 
@@ -89,7 +90,7 @@ export class TogetherSession {
   private readonly timers: ReturnType<typeof setInterval>[] = []
   private closed = false
   /** Counters for measurements (the bench and the e2e tests read them). */
-  readonly stats = { seeks: 0, rateChanges: 0, msOffRate: 0, steps: 0 }
+  readonly stats = { seeks: 0, rateChanges: 0, msOffRate: 0, steps: 0, stalls: 0 }
 
   constructor(private readonly opts: TogetherSessionOptions) {
     this.manager = new CommandsManager({ socket: opts.socket, presenceIntervalMs: 60_000 })
@@ -179,6 +180,7 @@ export class TogetherSession {
       now - this.lastSeekAt > STALL_AFTER_SEEK_MS &&
       now - this.lastDirectiveAt > STALL_AFTER_SEEK_MS
     ) {
+      if (!this.stalled) this.stats.stalls++
       this.stalled = true
     }
     const d = this.controller.step({ nowMs: now, timeline: timelineOf(this.state), offsetMs: clock.offsetMs, jitterMs: clock.jitterMs, player: sample })
@@ -195,11 +197,12 @@ export class TogetherSession {
     }
     if (d.play === true) media.play()
     if (d.play === false) media.pause()
-    this.setSelf({ state: this.memberState(sample), driftMs: d.driftMs, rttMs, mode: d.mode })
+    this.setSelf({ state: this.memberState(sample), driftMs: d.driftMs, rttMs, mode: d.mode, stalled: this.stalled, locked: wasLocked })
   }
 
   private memberState(p: PlayerSample): MemberState {
     const playing = this.state?.playing ?? false
+    if (p.durationMs !== undefined && (this.expectedMs() ?? 0) >= p.durationMs - 100) return 'paused'
     if (p.buffering || p.seeking) return 'buffering'
     if (playing) return p.paused ? 'waiting' : 'playing'
     return this.hold ? 'waiting' : 'paused'

@@ -22,9 +22,11 @@ export interface TogetherRoomInfo {
 
 interface Hold extends RoomHold {
   socketId: string
-  /** The seq of our pause: a command after it means someone else took over, so we do not resume. */
+  /** The seq of our pause (-1 while it is being applied): a command after it means someone else took over, so we do not resume. */
   seq: number
   timer: ReturnType<typeof setTimeout>
+  /** A release that came while the pause was still being applied; carried out right after it. */
+  releaseAsked: 'ready' | 'timeout' | 'left' | null
 }
 
 /** Back in step: a member that was let go may make the room wait again. */
@@ -132,7 +134,7 @@ export class TogetherRooms {
     const placeholder = { socketId: socket.id, userId: socket.data.actor.userId, name: socket.data.name ?? socket.data.actor.email, until: 0, seq: -1 }
     // Claimed before the await so a second stalled member does not pause the room twice.
     const timer = setTimeout(() => void this.release(roomId, 'timeout'), info.waitMs)
-    const hold: Hold = { ...placeholder, until: Date.now() + info.waitMs, timer }
+    const hold: Hold = { ...placeholder, until: Date.now() + info.waitMs, timer, releaseAsked: null }
     this.holds.set(roomId, hold)
     try {
       const room = await this.playback(roomId)
@@ -144,12 +146,18 @@ export class TogetherRooms {
       clearTimeout(timer)
       if (this.holds.get(roomId) === hold) this.holds.delete(roomId)
     }
+    // The wait ran out (or the member got ready or left) while the pause was on its way.
+    if (hold.releaseAsked && this.holds.get(roomId) === hold) await this.release(roomId, hold.releaseAsked)
     this.broadcastSoon(roomId, true)
   }
 
   private async release(roomId: string, why: 'ready' | 'timeout' | 'left'): Promise<void> {
     const hold = this.holds.get(roomId)
-    if (!hold || hold.seq < 0) return
+    if (!hold) return
+    if (hold.seq < 0) {
+      hold.releaseAsked ??= why
+      return
+    }
     this.holds.delete(roomId)
     clearTimeout(hold.timer)
     if (why === 'timeout') {

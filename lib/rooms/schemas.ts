@@ -115,12 +115,10 @@ export const roomSchema = roomStateSchema
 export const joinResultSchema = z
   .union([
     roomSchema,
-    z
-      .object({ roomId: z.string(), name: z.string(), guestToken: z.string() })
-      .meta({
-        id: 'GuestPass',
-        description: 'Anonymous callers, in a room that admits guests: give `guestToken` as `auth: { guest }` in the /player socket handshake.',
-      }),
+    z.object({ roomId: z.string(), name: z.string(), guestToken: z.string() }).meta({
+      id: 'GuestPass',
+      description: 'Anonymous callers, in a room that admits guests: give `guestToken` as `auth: { guest }` in the /player socket handshake.',
+    }),
   ])
   .meta({ id: 'RoomJoin' })
 

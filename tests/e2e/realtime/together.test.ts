@@ -177,6 +177,9 @@ describe('watch together', () => {
   })
 
   it('a late joiner starts at the current position and is in step shortly after its player is ready', async () => {
+    // Well inside the video, so the timeline does not run past its end while Bob joins.
+    expect((await command({ type: 'seek', positionMs: 5_000 })).status).toBe(200)
+    await inStep([pages.owner, pages.ann])
     const bobCtx = await browser.newContext({ viewport: { width: 390, height: 844 } })
     pages.bob = await signIn(bobCtx, members[1].user.email, 'password-123')
     await pages.bob.goto(`${base()}${joinUrl}`)
@@ -218,12 +221,18 @@ describe('watch together', () => {
       90_000,
       'Ann to stall',
     )
+    const annView = () =>
+      pages.ann.evaluate(() =>
+        JSON.stringify((window as unknown as { __reelhouse: { together: { view(): { self: unknown }; stats: unknown } } }).__reelhouse.together.view().self),
+      )
     const pause = await until(
       async () => events.find((e) => e.type === 'pause'),
       (e) => !!e,
       15_000,
       'the room to wait',
-    )
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}; Ann: ${await annView()}`)
+    })
     const play = await until(
       async () => events.find((e) => e.type === 'play' && e.serverTime > (pause?.serverTime ?? 0)),
       (e) => !!e,

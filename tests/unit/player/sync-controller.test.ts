@@ -244,4 +244,19 @@ describe('sync controller', () => {
     expect(sim.paused).toBe(false)
     expect(Math.abs(sim.drift())).toBeLessThanOrEqual(20)
   })
+
+  it('leaves a player alone once the timeline has run past the end of its video', () => {
+    const c = new SyncController()
+    const base = { nowMs: 0, offsetMs: 0, jitterMs: 0, timeline: { positionMs: 61_000, serverTimeMs: 0, playing: true, rate: 1 } }
+    const ended = c.step({ ...base, player: { positionMs: 60_000, paused: true, buffering: false, seeking: false, rate: 1, durationMs: 60_000 } })
+    expect(ended).toMatchObject({ mode: 'ended' })
+    expect(ended.play).toBeUndefined()
+    expect(ended.seekToMs).toBeUndefined()
+    const before = c.step({
+      ...base,
+      timeline: { ...base.timeline, positionMs: 30_000 },
+      player: { positionMs: 60_000, paused: true, buffering: false, seeking: false, rate: 1, durationMs: 60_000 },
+    })
+    expect(before.seekToMs).toBeCloseTo(30_000 + c.seekLead, 0)
+  })
 })
