@@ -35,6 +35,7 @@ interface OwnedRoom {
   personal: boolean
   mode: 'remote' | 'together'
   control: 'host' | 'everyone'
+  guests: boolean
   /** Users seen to be members (a together room's members may command it when control is everyone). */
   members: Set<string>
   /** The lease the row carries, as last written by this node. */
@@ -167,8 +168,8 @@ export class RoomOwner {
 
   /** The access rules on the facts the owner holds; a together room's membership is read once per member. */
   private async authorize(room: OwnedRoom, actor: Actor): Promise<void> {
-    const facts = () => ({ ...room, members: room.members.has(actor.userId) ? [{ userId: actor.userId }] : [] })
-    const mayNeedMembership = room.mode === 'together' && room.ownerId !== actor.userId && !room.members.has(actor.userId)
+    const facts = () => ({ ...room, id: room.state.id, members: room.members.has(actor.userId) ? [{ userId: actor.userId }] : [] })
+    const mayNeedMembership = room.mode === 'together' && actor.via !== 'guest' && room.ownerId !== actor.userId && !room.members.has(actor.userId)
     if (mayNeedMembership && (await isRoomMember(room.state.id, actor.userId))) room.members.add(actor.userId)
     authorizeCommand(actor, facts())
   }

@@ -14,6 +14,7 @@ export interface TakenRoom {
   personal: boolean
   mode: 'remote' | 'together'
   control: 'host' | 'everyone'
+  guests: boolean
   leaseSeq: number
   /** The previous owner left without writing its last seqs back: they are lost, the state jumps past them. */
   unclean: boolean
@@ -25,9 +26,9 @@ export interface TakenRoom {
  * broadcast any seq up to that lease, so the new owner continues after it. Null: no such room.
  */
 export async function takeOverRoom(id: string, block: number): Promise<TakenRoom | null> {
-  const rows = await db.$queryRaw<(RoomRow & Pick<TakenRoom, 'leaseSeq' | 'mode' | 'control'>)[]>`
+  const rows = await db.$queryRaw<(RoomRow & Pick<TakenRoom, 'leaseSeq' | 'mode' | 'control' | 'guests'>)[]>`
     UPDATE "Room" SET "leaseSeq" = GREATEST("seq", "leaseSeq") + ${block}::int WHERE "id" = ${id}
-    RETURNING ${ROOM_COLUMNS}, "leaseSeq", "mode"::text AS "mode", "control"::text AS "control"`
+    RETURNING ${ROOM_COLUMNS}, "leaseSeq", "mode"::text AS "mode", "control"::text AS "control", "guests"`
   if (rows.length === 0) return null
   const row = rows[0]
   const state = toRoomState(row)
@@ -38,6 +39,7 @@ export async function takeOverRoom(id: string, block: number): Promise<TakenRoom
     personal: row.personal,
     mode: row.mode,
     control: row.control,
+    guests: row.guests,
     leaseSeq: row.leaseSeq,
     unclean: start > state.seq,
   }

@@ -52,7 +52,9 @@ async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, co
   if (session.attempt > session.maxAttempts) {
     return { failure: { kind: 'attempts-exhausted', reason: `gave up after ${session.maxAttempts} attempts (workers stopped mid-encode)` } }
   }
-  const free = await freeBytes(store.kind === 'local' ? localContentStore().filePath(session.contentHash, '.') : await scratchRoot()).catch(() => Number.POSITIVE_INFINITY)
+  const free = await freeBytes(store.kind === 'local' ? localContentStore().filePath(session.contentHash, '.') : await scratchRoot()).catch(
+    () => Number.POSITIVE_INFINITY,
+  )
   if (free < requiredBytesFor(Number(content.size))) {
     return { failure: { kind: 'disk-low', reason: `not enough free disk space (${Math.round(free / 1024 ** 2)} MiB free)` } }
   }
