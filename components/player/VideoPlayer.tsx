@@ -3,7 +3,7 @@
 import 'video.js/dist/video-js.css'
 import { useEffect, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
-import { type ControllerState, PlaybackController } from '@/lib/player/PlaybackController'
+import { type ControllerState, PlaybackController, type PreparingSeek } from '@/lib/player/PlaybackController'
 import { bindCommands } from '@/lib/player/realtime'
 import { bufferedAhead, toRanges } from '@/lib/player/stream-plan'
 import type { VideoView } from '@/lib/videos/view'
@@ -13,7 +13,7 @@ import { QualityMenu } from './QualityMenu'
 import { StoryboardPreview } from './StoryboardPreview'
 import { usePlayerKeys } from './usePlayerKeys'
 import { useVideoStatus } from './useVideoStatus'
-import { type ControlSlots, createPlayer, hasStarted, mediaAdapter, mediaElement, type Player, play } from './videojs-player'
+import { type ControlSlots, createPlayer, hasStarted, mediaAdapter, mediaElement, type Player, play, routeSeeks } from './videojs-player'
 
 export interface VideoPlayerProps {
   video: VideoView
@@ -35,6 +35,7 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
   const [player, setPlayer] = useState<Player | null>(null)
   const [slots, setSlots] = useState<ControlSlots | null>(null)
   const [state, setState] = useState<ControllerState>({ kind: 'starting' })
+  const [preparing, setPreparing] = useState<PreparingSeek | null>(null)
   const controllerRef = useRef<PlaybackController | null>(null)
   const openRef = useRef(onOpenVideo)
   openRef.current = onOpenVideo
@@ -54,9 +55,10 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
     const controller = new PlaybackController(
       mediaAdapter(p, () => track.mark('source')),
       video,
-      { onState: setState, startAt, autoPlay },
+      { onState: setState, onPreparing: setPreparing, startAt, autoPlay },
     )
     controllerRef.current = controller
+    const unroute = routeSeeks(p, (t) => controller.seekTarget(t))
     const unexpose = track.expose(controller)
     // One view per opened video, reported when playback first starts.
     p.one('playing', () => void fetch(`/api/v1/videos/${video.id}/views`, { method: 'POST' }).catch(() => {}))
@@ -66,6 +68,7 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
 
     return () => {
       unbind()
+      unroute()
       unexpose()
       controller.destroy()
       controllerRef.current = null
@@ -111,8 +114,24 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
           </p>
         </div>
       )}
+      {preparing && (
+        <div
+          className="pointer-events-none absolute inset-0 z-10 flex flex-col items-center justify-center gap-2 bg-black/70 p-6 text-center text-white"
+          aria-live="polite"
+          data-testid="seek-preparing"
+        >
+          <p className="text-lg font-medium">Still preparing this part…</p>
+          <p className="text-sm text-zinc-300">
+            It plays from {clock(preparing.at)} as soon as it is ready (prepared up to {clock(preparing.preparedTo)}, {pct}% of the video).
+          </p>
+        </div>
+      )}
       {state.kind === 'waiting' && status.status === 'processing' && (
-        <div className="absolute inset-0 z-10 flex flex-col items-center justify-center gap-4 bg-zinc-950 p-6 text-center text-white" aria-live="polite">
+        <div
+          className="absolute inset-0 z-10 flex flex-col items-center justify-center gap-4 bg-zinc-950 p-6 text-center text-white"
+          aria-live="polite"
+          data-testid="preparing"
+        >
           <p className="text-lg font-medium">Preparing this video… {pct}%</p>
           <div
             className="h-2 w-64 max-w-full overflow-hidden rounded-full bg-white/10"
@@ -137,6 +156,13 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
       )}
     </div>
   )
+}
+
+/** m:ss (h:mm:ss past an hour). */
+function clock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds))
+  const hms = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60]
+  return hms[0] ? `${hms[0]}:${String(hms[1]).padStart(2, '0')}:${String(hms[2]).padStart(2, '0')}` : `${hms[1]}:${String(hms[2]).padStart(2, '0')}`
 }
 
 /** The /player socket's commands for this player (signed-in viewers: admins can address it). */

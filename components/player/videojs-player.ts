@@ -46,6 +46,8 @@ export function createPlayer(host: HTMLElement, opts: { title: string; poster?: 
     poster: opts.poster ?? undefined,
     playbackRates: [0.5, 1, 1.25, 1.5, 2],
     enableSmoothSeeking: true,
+    // The growing playlists are an open event playlist: show a seek bar over what is prepared (not just "LIVE").
+    liveui: true,
     html5: { vhs: VHS_OPTIONS, nativeAudioTracks: false, nativeVideoTracks: false },
     userActions: { hotkeys: false, doubleClick: true },
   })
@@ -79,6 +81,11 @@ export function mediaAdapter(p: Player, onSource: () => void): MediaPlayer {
     },
     paused: () => p.paused(),
     play: () => play(p),
+    pause: () => p.pause(),
+    seekableEnd: () => {
+      const r = p.seekable()
+      return r?.length ? r.end(r.length - 1) : 0
+    },
     onceLoaded: (fn) => p.one('loadedmetadata', fn),
     oncePlaying: (fn) => p.one('playing', fn),
     mediaElement: () => mediaElement(p),
@@ -88,4 +95,20 @@ export function mediaAdapter(p: Player, onSource: () => void): MediaPlayer {
 /** Autoplay can be refused (no user gesture on a cold deep link): the big play button stays. */
 export function play(p: Player): void {
   void Promise.resolve(p.play()).catch(() => undefined)
+}
+
+const seekHooks = new WeakMap<Player, (t: number) => number>()
+let seekMiddleware = false
+
+/**
+ * Routes every seek of `p` (progress bar, keys, remote commands, start position) through `target`,
+ * which may hold it (a video.js middleware: the one place all of them pass). Returns the undo.
+ */
+export function routeSeeks(p: Player, target: (t: number) => number): () => void {
+  if (!seekMiddleware) {
+    seekMiddleware = true
+    videojs.use('*', (player: Player) => ({ setCurrentTime: (t: number) => seekHooks.get(player)?.(t) ?? t }))
+  }
+  seekHooks.set(p, target)
+  return () => seekHooks.delete(p)
 }

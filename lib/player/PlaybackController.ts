@@ -16,6 +16,9 @@ export interface MediaPlayer {
   currentTime(seconds?: number): number
   paused(): boolean
   play(): void
+  pause(): void
+  /** End of the seekable range (of the growing playlists: what is prepared so far), 0 when none. */
+  seekableEnd(): number
   /** Runs `fn` once, the next time the media has loaded metadata. */
   onceLoaded(fn: () => void): void
   /** Runs `fn` once, the next time playback starts (after any seek the player makes by itself). */
@@ -30,8 +33,18 @@ export type ControllerState =
   | { kind: 'waiting'; reason: string }
   | { kind: 'failed'; reason: string }
 
+/** A seek past the prepared part of the growing playlists, waiting for that part to exist. */
+export interface PreparingSeek {
+  /** Where the viewer asked to go (seconds). */
+  at: number
+  /** How far the stream is prepared now (seconds). */
+  preparedTo: number
+}
+
 export interface ControllerOptions {
   onState?: (s: ControllerState) => void
+  /** A held seek (shown as "still preparing this part"), or null once it is done or dropped. */
+  onPreparing?: (p: PreparingSeek | null) => void
   /** Start here (seconds) once the media loads. */
   startAt?: number
   /** Start playing once loaded (default true; browsers may still refuse without a user gesture). */
@@ -45,6 +58,8 @@ export interface ControllerOptions {
 
 export interface ControllerStats {
   source: SourceKind | null
+  /** On the growing playlists (they stay the source after the session is stored). */
+  growing: boolean
   state: ControllerState['kind']
   fallbackReason: string | null
   chunked: ReturnType<VideoStreamManager['getStats']> | null
@@ -57,6 +72,9 @@ export class PlaybackController {
   private vsm: VideoStreamManager | null = null
   private unexpose: (() => void)[] = []
   private fallbackReason: string | null = null
+  /** Playing the growing playlists: once stored, the same URLs answer with the final ones. */
+  private growing = false
+  private held: { at: number; resume: boolean; timer: ReturnType<typeof setInterval> } | null = null
   private destroyed = false
   private directType = 'video/mp4'
   private readonly log: Logger
@@ -113,10 +131,19 @@ export class PlaybackController {
     else if (plan.kind === 'abr') this.play('abr', plan.src, plan.type, this.opts.startAt)
   }
 
-  /** Packaging finished: continue on ABR (the final manifest) from where playback is now. */
+  /**
+   * Packaging finished: continue on ABR (the final manifest) from where playback is now. A player on
+   * the growing playlists keeps them: their URLs serve the finished playlists, whose end tag the
+   * player picks up at its next refresh, so the event playlist turns into VOD in place (same
+   * MediaSource, position, buffer and quality) instead of a reload that empties the element.
+   */
   switchToAbr(view: PlayableView): void {
     this.view = view
     if (this.destroyed) return
+    if (this.growing && this.source === 'abr') {
+      this.log.debug('stored: the growing playlists continue as the final ones')
+      return
+    }
     const plan = this.plan(view, readPreference() === 'original')
     if (plan.kind !== 'abr' || (this.source === 'abr' && this.currentSrc === plan.src)) return
     const at = this.state.kind === 'playing' ? this.player.currentTime() : (this.opts.startAt ?? 0)
@@ -126,9 +153,56 @@ export class PlaybackController {
     this.play('abr', plan.src, plan.type, at, resume)
   }
 
+  /**
+   * Where a seek to `t` goes now (every seek of the player passes here): `t` itself, unless it lies
+   * past what the growing playlists have prepared. Then the seek is held (playback pauses, the
+   * "preparing" state shows) and made once that part exists; meanwhile the position stays.
+   */
+  seekTarget(t: number): number {
+    if (!this.growing || this.destroyed) {
+      this.dropHeldSeek()
+      return t
+    }
+    const preparedTo = this.player.seekableEnd()
+    // Within what exists (a little slack: the seekable end lags the newest segment).
+    if (t <= preparedTo + 1) {
+      this.dropHeldSeek()
+      return t
+    }
+    const resume = this.held?.resume ?? !this.player.paused()
+    this.dropHeldSeek()
+    this.player.pause()
+    const timer = setInterval(() => this.retryHeldSeek(), 500)
+    this.held = { at: t, resume, timer }
+    this.log.debug(`seek to ${t.toFixed(1)} s held: prepared up to ${preparedTo.toFixed(1)} s`)
+    this.opts.onPreparing?.({ at: t, preparedTo })
+    return this.player.currentTime()
+  }
+
+  private retryHeldSeek(): void {
+    const held = this.held
+    if (!held || this.destroyed) return
+    const preparedTo = this.player.seekableEnd()
+    if (this.growing && held.at > preparedTo + 1) {
+      this.opts.onPreparing?.({ at: held.at, preparedTo })
+      return
+    }
+    this.dropHeldSeek()
+    this.player.currentTime(held.at)
+    if (held.resume) this.player.play()
+  }
+
+  private dropHeldSeek(): void {
+    if (!this.held) return
+    clearInterval(this.held.timer)
+    this.held = null
+    this.opts.onPreparing?.(null)
+  }
+
   getStats(): ControllerStats {
     return {
       source: this.source,
+      growing: this.growing,
       state: this.state.kind,
       fallbackReason: this.fallbackReason,
       chunked: this.vsm?.getStats() ?? this.lastChunkStats,
@@ -136,6 +210,7 @@ export class PlaybackController {
   }
 
   destroy(): void {
+    this.dropHeldSeek()
     this.destroyed = true
     this.dropChunked()
     for (const u of this.unexpose) u()
@@ -164,6 +239,7 @@ export class PlaybackController {
   private playGrowing(src: string): void {
     const at = this.opts.startAt ?? 0
     this.play('abr', src, HLS_TYPE, at)
+    this.growing = true
     this.player.oncePlaying(() => {
       if (!this.destroyed && this.currentSrc === src && Math.abs(this.player.currentTime() - at) > 0.5) this.player.currentTime(at)
     })
@@ -211,6 +287,7 @@ export class PlaybackController {
   }
 
   private play(kind: SourceKind, src: string, type: string, at?: number, resume = this.opts.autoPlay ?? true): void {
+    this.growing = false
     this.source = kind
     this.currentSrc = src
     this.player.setSource(src, type)

@@ -83,6 +83,42 @@ export function makeClip(out: string, o: ClipOptions = {}): string {
   return out
 }
 
+/**
+ * HEVC in Matroska, what phones and cameras make and Chromium cannot play: only the growing (then
+ * final) playlists can show it. `seed` makes distinct bytes, so every upload is its own encode.
+ */
+export function makeHevcMkv(out: string, o: { seconds: number; size?: string; seed?: number }): string {
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${o.size ?? '1920x1080'}:rate=30`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=${440 + (o.seed ?? 0)}:sample_rate=48000`,
+    '-t',
+    String(o.seconds),
+    '-c:v',
+    'libx265',
+    '-preset',
+    'ultrafast',
+    '-x265-params',
+    'log-level=error',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '96k',
+    out,
+  ])
+  return out
+}
+
 export async function sha256File(file: string): Promise<string> {
   return createHash('sha256')
     .update(await readFile(file))

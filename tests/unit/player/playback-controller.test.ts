@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Logger } from '@/lib/player/debug'
-import { type ControllerState, type MediaPlayer, PlaybackController } from '@/lib/player/PlaybackController'
+import { type ControllerState, type MediaPlayer, PlaybackController, type PreparingSeek } from '@/lib/player/PlaybackController'
 import type { PlayableView } from '@/lib/player/source'
 
 const quiet: Logger = { debug() {}, warn() {}, error() {} }
@@ -26,6 +26,14 @@ class FakePlayer implements MediaPlayer {
   play() {
     this.played++
     this.isPaused = false
+  }
+  pause() {
+    this.isPaused = true
+  }
+  /** What the growing playlists have prepared so far (seconds). */
+  seekable = 0
+  seekableEnd() {
+    return this.seekable
   }
   onceLoaded(fn: () => void) {
     this.loaded.push(fn)
@@ -80,7 +88,7 @@ describe('PlaybackController (source choice and switches)', () => {
     expect(states.at(-1)?.kind).toBe('waiting')
   })
 
-  it('plays the growing playlists when the original cannot play here, then the final ones', async () => {
+  it('plays the growing playlists when the original cannot play here, and keeps them once stored (no reload)', async () => {
     const growing = { ...playback, hls: '/c/h/partial/master.m3u8' }
     const { player, c } = run({ status: 'processing', sizeBytes: 1000, playback: growing }, 'video/x-matroska')
     player.canPlay = () => ''
@@ -88,7 +96,9 @@ describe('PlaybackController (source choice and switches)', () => {
     expect(player.sources).toEqual([{ src: '/c/h/partial/master.m3u8', type: 'application/x-mpegURL' }])
     player.load()
     c.switchToAbr({ status: 'ready', sizeBytes: 1000, playback: { ...playback, hls: '/c/h/master.m3u8' } })
-    expect(player.sources.at(-1)).toEqual({ src: '/c/h/master.m3u8', type: 'application/x-mpegURL' })
+    // The same URLs serve the finished playlists: setting a new source would empty the element.
+    expect(player.sources).toHaveLength(1)
+    expect(c.getStats()).toMatchObject({ source: 'abr', growing: true })
   })
 
   it('shows the reason for a failed video and plays nothing', async () => {
@@ -157,9 +167,48 @@ describe('PlaybackController (source choice and switches)', () => {
       expect(player.sources).toHaveLength(1)
       player.time = 9
       c.switchToAbr({ status: 'ready', sizeBytes: 1000, playback: { ...playback, ...hevcMkv, hls: '/c/h/master.m3u8' } })
-      expect(player.sources.at(-1)).toEqual({ src: '/c/h/master.m3u8', type: 'application/x-mpegURL' })
-      player.load()
+      expect(player.sources).toHaveLength(1)
       expect(player.time).toBe(9)
+    })
+
+    it('holds a seek past the prepared part, shows it, and makes it once that part exists', async () => {
+      vi.useFakeTimers()
+      try {
+        const preparing: (PreparingSeek | null)[] = []
+        const player = new FakePlayer()
+        const view = { status: 'processing' as const, sizeBytes: 1000, playback: { ...playback, ...hevcMkv, hls: '/g.m3u8', live: true } }
+        const c = new PlaybackController(player, view, { log: quiet, preferOriginal: false, onPreparing: (p) => preparing.push(p) })
+        await c.start()
+        player.load()
+        player.startPlaying(0)
+        player.time = 4
+        player.seekable = 12
+        // Within what exists: the seek goes through untouched.
+        expect(c.seekTarget(10)).toBe(10)
+        expect(preparing).toEqual([])
+        // Past it: the position stays, playback pauses, the state says where and how far.
+        expect(c.seekTarget(40)).toBe(4)
+        expect(player.isPaused).toBe(true)
+        expect(preparing.at(-1)).toEqual({ at: 40, preparedTo: 12 })
+        player.seekable = 30
+        vi.advanceTimersByTime(600)
+        expect(preparing.at(-1)).toEqual({ at: 40, preparedTo: 30 })
+        expect(player.time).toBe(4)
+        player.seekable = 44
+        vi.advanceTimersByTime(600)
+        expect(player.time).toBe(40)
+        expect(player.isPaused).toBe(false)
+        expect(preparing.at(-1)).toBeNull()
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
+    it('lets every seek through on final playlists', async () => {
+      const { player, c } = run({ status: 'ready', sizeBytes: 1000, playback: { ...playback, hls: '/c/h/master.m3u8' } }, 'video/mp4')
+      await c.start()
+      player.seekable = 0
+      expect(c.seekTarget(80)).toBe(80)
     })
 
     it('opened while live, it starts on the growing playlists without asking for the original', async () => {
