@@ -105,7 +105,7 @@ export function SessionsTable() {
       <ErrorNote error={error} />
       <Table
         testId="sessions-table"
-        head={['Video', 'State', 'Progress', 'Speed', 'Attempt', 'Worker', 'Started', 'Duration']}
+        head={['Video', 'State', 'Priority', 'Progress', 'Speed', 'Attempt', 'Worker', 'Started', 'Duration']}
         empty={data && data.items.length === 0 ? <p className="p-6 text-center text-sm text-zinc-500">No sessions match.</p> : null}
       >
         {data?.items.map((s) => (
@@ -123,6 +123,14 @@ export function SessionsTable() {
                   {s.error}
                 </div>
               )}
+            </td>
+            <td
+              className={cx(td, 'text-xs whitespace-nowrap')}
+              data-testid="session-row-priority"
+              data-priority={s.priority}
+              data-paused={s.pausedAt ? 'true' : 'false'}
+            >
+              <PriorityCell priority={s.priority} viewers={s.viewers} pausedAt={s.pausedAt} />
             </td>
             <td className={cx(td, 'w-40')}>
               <ProgressBar value={s.state === 'STORED' ? 1 : s.progress} tone={stateTone(s.state)} />
@@ -153,6 +161,19 @@ export function SessionsTable() {
         nextCursor={data?.nextCursor}
         testId="sessions-total"
       />
+    </div>
+  )
+}
+
+/** The priority lane at a glance: the lane, viewers waiting, and a pause for another session. */
+function PriorityCell({ priority, viewers, pausedAt }: Pick<SessionRow, 'priority' | 'viewers' | 'pausedAt'>) {
+  return (
+    <div className="flex flex-col gap-0.5">
+      <span className={priority === 'startup' ? 'font-medium text-rose-600 dark:text-rose-400' : 'text-zinc-500'}>
+        {priority === 'startup' ? 'start-up lane' : 'normal'}
+      </span>
+      {viewers > 0 && <span data-testid="session-row-viewers">{viewers === 1 ? '1 viewer waiting' : `${viewers} viewers waiting`}</span>}
+      {pausedAt && <span className="text-amber-600 dark:text-amber-400">paused · {formatAgo(pausedAt)}</span>}
     </div>
   )
 }

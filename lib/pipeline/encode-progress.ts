@@ -25,7 +25,18 @@ export class EncodeProgress {
     }
   }
 
+  private pausedSince: number | null = null
+
+  /** A paused encode is not stalled: the hang clock stops while paused and starts afresh on resume. */
+  setPaused(paused: boolean): void {
+    if (paused) this.pausedSince ??= performance.now()
+    else if (this.pausedSince !== null) {
+      this.pausedSince = null
+      this.lastAdvance = performance.now()
+    }
+  }
+
   stalledMs(): number {
-    return performance.now() - this.lastAdvance
+    return this.pausedSince !== null ? 0 : performance.now() - this.lastAdvance
   }
 }

@@ -9,7 +9,7 @@ import { buildTranscodeArgs } from './ffmpeg-args'
 import { ffmpegLogPath, writeFfmpegLog } from './ffmpeg-log'
 import { partialDir, promotePartial, removePipelineOutputs } from './outputs'
 import type { ProbeFacts } from './probe'
-import { lastLines, type ToolResult, startTool, TOOLS } from './process'
+import { lastLines, type PauseSignal, type ToolResult, startTool, TOOLS } from './process'
 import { percentOf } from './progress'
 import { type Playable, type SegmentReady, SegmentWatch } from './segment-watch'
 import { planTranscode, type TranscodePlan } from './transcode-plan'
@@ -39,6 +39,8 @@ export interface TranscodeOptions {
   probe: ProbeFacts
   config: StreamingConfig
   signal?: AbortSignal
+  /** Pauses FFmpeg (the priority lane) without losing its work; the hang check waits meanwhile. */
+  pause?: PauseSignal
   onProgress?: (p: TranscodeProgress) => void
   onSegment?: (s: SegmentReady) => void
   /** Once: the first segment of every rendition is listed in its playlist. */
@@ -137,8 +139,11 @@ export async function runTranscode(opts: TranscodeOptions): Promise<TranscodeRes
       segmentsTotal: segments.segmentsTotal,
     })
 
+  const unsubscribePause = opts.pause?.subscribe((paused) => progress.setPaused(paused))
+  progress.setPaused(!!opts.pause?.paused)
   const run = startTool(TOOLS.ffmpeg, args, {
     signal: opts.signal,
+    pause: opts.pause,
     nice: config.encoder.nice,
     stderrTailBytes: 256 * 1024,
     onStdout: (chunk) => progress.feed(chunk, () => emitProgress()),
@@ -160,6 +165,7 @@ export async function runTranscode(opts: TranscodeOptions): Promise<TranscodeRes
     throw err
   } finally {
     clearInterval(hangTimer)
+    unsubscribePause?.()
   }
   await segments.stop()
 

@@ -2,6 +2,7 @@ import { type StreamingConfig, streamingConfig } from '@/lib/config/streaming'
 import { DASH_MANIFEST, HLS_MASTER } from '@/lib/content/layout'
 import { type Playable, type SegmentReady, type TranscodeProgress, runTranscode } from './encode'
 import { makePreviews, type Previews } from './previews'
+import type { PauseSignal } from './process'
 import { type ProbeFacts, probeMedia } from './probe'
 import { type RenditionSummary, validateOutput } from './validate'
 
@@ -14,6 +15,7 @@ export { MediaRejected, PipelineError } from './errors'
 export { isPipelineOutput, partialDir, promotePartial, removePipelineOutputs, thumbsPartialDir } from './outputs'
 export type { Previews } from './previews'
 export { makePreviews } from './previews'
+export type { PauseSignal } from './process'
 export type { ProbeFacts } from './probe'
 export { probeMedia } from './probe'
 export type { RenditionSummary } from './validate'
@@ -30,6 +32,8 @@ export interface ProcessOptions {
   /** Facts from an earlier probe (e.g. at upload); probed again when absent. */
   probe?: ProbeFacts
   signal?: AbortSignal
+  /** Pauses the encode's FFmpeg (the priority lane); probe, previews and validation are short and run on. */
+  pause?: PauseSignal
   onStage?: (stage: Stage) => void
   /** The facts are known (before the encode starts); awaited, so they can be recorded first. */
   onProbed?: (facts: ProbeFacts) => Promise<void> | void
@@ -67,6 +71,7 @@ export async function processContent(opts: ProcessOptions): Promise<ProcessResul
     probe: facts,
     config,
     signal: opts.signal,
+    pause: opts.pause,
     onProgress: opts.onProgress,
     onSegment: opts.onSegment,
     onPlayable: opts.onPlayable,

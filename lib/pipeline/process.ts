@@ -7,8 +7,19 @@ export const TOOLS = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' } as const
 
 export type KillReason = 'abort' | 'timeout' | 'hung' | 'output_limit'
 
+/**
+ * A pause switch the caller flips, like an AbortSignal that can be undone: while `paused`, the
+ * tool is stopped (SIGSTOP: it keeps its memory, files and place) and continued on resume (SIGCONT).
+ */
+export interface PauseSignal {
+  readonly paused: boolean
+  /** Calls `fn` on every change; returns the unsubscribe. */
+  subscribe(fn: (paused: boolean) => void): () => void
+}
+
 export interface ToolOptions {
   signal?: AbortSignal
+  pause?: PauseSignal
   /** Hard wall-clock limit for the whole run. */
   timeoutMs?: number
   /** Bytes written to stdin, then closed. Omitted: stdin is closed at once. */
@@ -89,6 +100,8 @@ export function startTool(cmd: string, args: string[], opts: ToolOptions = {}): 
     if (killedBy || child.exitCode !== null || child.signalCode !== null) return
     killedBy = reason
     child.kill('SIGTERM')
+    // A stopped process acts on SIGTERM only once continued.
+    child.kill('SIGCONT')
     graceTimer = setTimeout(() => child.kill('SIGKILL'), opts.killGraceMs ?? 3000)
     graceTimer.unref()
   }
@@ -109,6 +122,13 @@ export function startTool(cmd: string, args: string[], opts: ToolOptions = {}): 
   if (!opts.input) child.stdin!.end()
   else if (Buffer.isBuffer(opts.input)) child.stdin!.end(opts.input)
   else void feed(child, opts.input)
+
+  const running = () => child.exitCode === null && child.signalCode === null && !killedBy
+  const onPause = (paused: boolean) => {
+    if (running()) child.kill(paused ? 'SIGSTOP' : 'SIGCONT')
+  }
+  const unsubscribePause = opts.pause?.subscribe(onPause)
+  if (opts.pause?.paused) onPause(true)
 
   const onAbort = () => kill('abort')
   if (opts.signal?.aborted) onAbort()
@@ -136,6 +156,7 @@ export function startTool(cmd: string, args: string[], opts: ToolOptions = {}): 
   })
 
   function cleanup() {
+    unsubscribePause?.()
     if (timeout) clearTimeout(timeout)
     if (graceTimer) clearTimeout(graceTimer)
     opts.signal?.removeEventListener('abort', onAbort)

@@ -12,6 +12,9 @@ export type SessionEventType =
   | 'SessionRetrying'
   | 'SessionCancelled'
   | 'SessionStored'
+  /** Its encode waits (SIGSTOP) while a start-up-lane session runs; `data.for` names that one. */
+  | 'SessionPaused'
+  | 'SessionResumed'
 
 /** What travels over NOTIFY (kept far below Postgres' 8000-byte payload limit). */
 export interface NotifiedEvent {

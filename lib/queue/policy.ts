@@ -21,6 +21,20 @@ export const SESSION_POLICY = {
   systemicRetryMs: 30_000,
 } as const
 
+/**
+ * The priority lane (lib/queue/priority.ts): one worker runs one encode at a time, and a start-up-lane
+ * session (the first encode of an upload someone waits for or that was just uploaded) pauses a
+ * running encode that already has its own start-up part: SIGSTOP on its FFmpeg, which keeps all its
+ * work, its lease (renewed by the worker, which is not stopped) and its place; SIGCONT afterwards.
+ */
+export const PRIORITY_POLICY = {
+  startupLeadMs: 30_000,
+  freshUploadMs: 10 * 60_000,
+  maxPauseMs: 10 * 60_000,
+  /** A viewer counts as waiting while their player asked for the unfinished video this recently. */
+  viewerFreshMs: 10_000,
+} as const
+
 export const backoffMs = (attempt: number): number => Math.min(SESSION_POLICY.backoffBaseMs * 2 ** Math.max(0, attempt - 1), SESSION_POLICY.backoffMaxMs)
 
 export interface PosterPolicy {

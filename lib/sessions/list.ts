@@ -2,6 +2,9 @@ import { z } from 'zod'
 import { pageAfter } from '@/lib/api/pagination'
 import { type Actor, isAdmin } from '@/lib/auth/actor'
 import { db, type Prisma } from '@/lib/db'
+import { PRIORITY_POLICY } from '@/lib/queue/policy'
+import { laneOf } from '@/lib/queue/priority'
+import { freshSince } from '@/lib/queue/watchers'
 import { idString, plainText } from '@/lib/validation/text'
 import { relativeToContent } from './queries'
 import { isLeased, SessionState } from './states'
@@ -56,6 +59,11 @@ export const sessionRow = z
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
     durationMs: z.int().nullable().meta({ description: 'Run time so far (or in total once finished).' }),
+    priority: z.enum(['startup', 'normal']).meta({
+      description: "`startup`: the priority lane (an upload's first encode someone waits for or that was just uploaded) may pause a running encode for it.",
+    }),
+    viewers: z.int().meta({ description: 'Viewers waiting for it now (players reading the unfinished video).' }),
+    pausedAt: z.iso.datetime().nullable().meta({ description: 'Since when its encode is paused for a start-up-lane session.' }),
   })
   .meta({ id: 'SessionSummary' })
 export type SessionRow = z.infer<typeof sessionRow>
@@ -66,10 +74,12 @@ export const sessionPage = z.object({ items: z.array(sessionRow), nextCursor: z.
  * A session belongs to a content, and several users' videos may share one content (dedup): each
  * caller sees only their own videos in it (admins: all), never another user's title.
  */
-export const sessionInclude = (actor: Actor) =>
+export const sessionInclude = (actor: Actor, now = Date.now()) =>
   ({
+    _count: { select: { watchers: { where: { seenAt: { gt: freshSince(now) } } } } },
     content: {
       select: {
+        storedAt: true,
         videos: {
           where: isAdmin(actor) ? {} : { ownerId: actor.userId },
           select: { id: true, title: true },
@@ -101,6 +111,12 @@ export function sessionSummary(s: SessionListRow, now = Date.now()): SessionRow 
     startedAt: s.startedAt?.toISOString() ?? null,
     finishedAt: s.finishedAt?.toISOString() ?? null,
     durationMs: s.startedAt && end !== null ? Math.max(0, end - s.startedAt.getTime()) : null,
+    priority:
+      s.state === 'QUEUED' || isLeased(s.state)
+        ? laneOf({ createdAt: s.createdAt, firstEncode: !s.content.storedAt, viewers: s._count.watchers }, new Date(now), PRIORITY_POLICY)
+        : 'normal',
+    viewers: s._count.watchers,
+    pausedAt: s.pausedAt?.toISOString() ?? null,
   }
 }
 

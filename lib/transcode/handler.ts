@@ -42,7 +42,7 @@ type Attempt = { stored: StoredRun } | { failure: Failure } | null
 
 /** Runs one claimed session through the pipeline. Moves it to RUNNING; the outcome is recorded by the caller. */
 async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, config: StreamingConfig): Promise<Attempt> {
-  const { workerId, signal } = ctx
+  const { workerId, signal, pause, report } = ctx
   const slog = wlog.child({ session: session.id, attempt: session.attempt })
   const content = await db.content.findUnique({ where: { hash: session.contentHash } })
   const store = contentStore()
@@ -69,6 +69,7 @@ async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, co
   let lastWrite = 0
   let lastPersist = 0
   const onProgress = (p: TranscodeProgress) => {
+    report({ encodedMs: p.outTimeMs, durationMs: p.durationMs })
     const now = Date.now()
     if (now - lastWrite < PROGRESS_EVERY_MS) return
     lastWrite = now
@@ -88,7 +89,10 @@ async function attempt(session: TranscodeSession, ctx: SessionHandlerContext, co
       outDir,
       config: ladderUpTo(config, session.profile),
       signal,
+      pause,
       fallback: session.fallback,
+      // Only the encode is paused by the priority lane; the other stages are short.
+      onStage: (stage) => report({ encoding: stage === 'encode' }),
       onProgress,
       // Recorded before the encode: the video's JSON tells players at once whether the original plays by URL.
       onProbed: (facts) =>

@@ -11,7 +11,7 @@ import { countView, deleteVideo, updateVideo, updateVideoInput } from './manage'
 import { mintPlaybackToken, playbackTokenInput } from './playback-token'
 import { choosePoster, posterChoiceInput, posterChoiceResult } from './poster'
 import { playbackTokenSchema, uploadFormSchema, videoPageSchema, videoSchema } from './schemas'
-import { getVideoView } from './view'
+import { getVideoView, noteWaitingViewer } from './view'
 
 async function visibleVideo(actor: Parameters<typeof getVideoView>[0], id: string) {
   const view = await getVideoView(actor, id)
@@ -65,7 +65,11 @@ export const videosApi = {
     access: { scope: 'read', anonymous: true, resource: 'video' },
     params: idParams,
     success: { status: 200, description: 'The video with its playback URLs.', schema: videoSchema },
-    handle: ({ actor, params }) => visibleVideo(actor, params.id),
+    handle: async ({ actor, params }) => {
+      const view = await visibleVideo(actor, params.id)
+      await noteWaitingViewer(actor, view)
+      return view
+    },
   }),
 
   updateVideo: operation({

@@ -10,6 +10,7 @@ import { HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT, THUMBNAIL_COUNT, thumb
 import { type PlayabilityFacts, playabilityOf } from '@/lib/content/playability'
 import { directPlayMaxBytes } from '@/lib/uploads/config'
 import { db } from '@/lib/db'
+import { recordWatch } from '@/lib/queue/watchers'
 import { appPlaybackKey } from '@/lib/streaming/app-key'
 import { signPlaybackToken } from '@/lib/streaming/tokens'
 import { canView, isOwnerOrAdmin } from './access'
@@ -167,4 +168,13 @@ export async function getVideoView(actor: Actor | null, id: string): Promise<Vid
   const video = await loadVideo(id)
   if (!video || !canView(actor, video)) return null
   return videoView(video, actor)
+}
+
+/**
+ * A browser that reads a video still processing is a viewer waiting for it (its player polls every
+ * few seconds): the priority lane lets such sessions go first. Scripts with API keys do not count.
+ */
+export async function noteWaitingViewer(actor: Actor | null, view: Pick<VideoView, 'status' | 'sessionId'>): Promise<void> {
+  if (actor?.via !== 'session' || view.status !== 'processing' || !view.sessionId) return
+  await recordWatch(view.sessionId, actor.userId).catch(() => {})
 }
