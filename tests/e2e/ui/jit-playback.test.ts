@@ -126,6 +126,37 @@ describe('playback while processing, for an original the browser cannot play', (
     )
     await screenshot(page, 'jit-hevc-mkv-growing')
 
+    // A seek past the prepared part (through the player's own API, as the seek bar, keys and remote
+    // commands do): a clear "preparing" state, then it plays from there once that part exists.
+    const preparedTo = await page.evaluate(() => {
+      const p = (window as unknown as { __reelhouse: { player: { player: { seekable(): TimeRanges } } } }).__reelhouse.player.player
+      const r = p.seekable()
+      return r.length ? r.end(r.length - 1) : 0
+    })
+    const target = Math.min(70, Math.ceil(preparedTo) + 12)
+    await page.evaluate((t) => {
+      ;(window as unknown as { __reelhouse: { player: { player: { currentTime(t: number): void } } } }).__reelhouse.player.player.currentTime(t)
+    }, target)
+    const preparing = page.getByTestId('seek-preparing')
+    await preparing.waitFor({ timeout: 10_000 })
+    expect(await preparing.textContent()).toMatch(/^Still preparing this part….*plays from \d+:\d\d as soon as it is ready/)
+    await screenshot(page, 'jit-hevc-mkv-seek-preparing')
+    const sought = await until(
+      () => state(page),
+      (s) => !!s && s.t >= target - 0.5 && !s.paused,
+      600_000,
+      `playback from ${target} s once prepared`,
+    )
+    await until(
+      () => state(page),
+      (s) => !!s && s.t > sought!.t + 0.5,
+      60_000,
+      'playback to advance after the held seek',
+    )
+    expect(await preparing.count()).toBe(0)
+    const held = await db.transcodeSession.findUniqueOrThrow({ where: { id: sessionThen.id } })
+    expect(held.state, 'the held seek played before the session was stored').toBe('RUNNING')
+
     await until(
       () => db.transcodeSession.findUniqueOrThrow({ where: { id: sessionThen.id } }),
       (s) => s.state === 'STORED',
