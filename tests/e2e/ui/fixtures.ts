@@ -39,6 +39,8 @@ export interface ClipOptions {
   pattern?: string
   /** Add grain so the encoder reaches `bitrate` (test patterns compress far below it). */
   grain?: boolean
+  /** Tone frequency (Hz): distinct tones make distinct bytes, so each clip is its own content. */
+  tone?: number
 }
 
 /** An H.264/AAC MP4 test clip (testsrc2 pattern + tone), keyframe every second. */
@@ -55,7 +57,7 @@ export function makeClip(out: string, o: ClipOptions = {}): string {
     '-f',
     'lavfi',
     '-i',
-    'sine=frequency=440:sample_rate=48000',
+    `sine=frequency=${o.tone ?? 440}:sample_rate=48000`,
     '-t',
     String(o.seconds ?? 6),
     ...(o.grain ? ['-vf', 'noise=alls=25:allf=t'] : []),

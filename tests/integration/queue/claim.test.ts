@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { db, disconnectDb } from '@/lib/db'
-import { claimNextSession, releaseLease, renewLease } from '@/lib/queue/claim'
+import { claimNextSession, claimStartupSession, releaseLease, renewLease } from '@/lib/queue/claim'
+import { recordWatch } from '@/lib/queue/watchers'
 import { moveSession } from '@/lib/sessions/lifecycle'
 
 async function queueSessions(n: number): Promise<string[]> {
@@ -64,5 +65,24 @@ describe('session queue', () => {
     await expect(moveSession(id, { to: 'RUNNING', leaseOwner: 'someone-else' })).rejects.toThrow(/no longer holds/)
     const moved = await moveSession(id, { to: 'RUNNING', leaseOwner: 'w' })
     expect(moved.state).toBe('RUNNING')
+  })
+
+  it('gives viewers their session first, and the start-up lane only first encodes that are fresh or watched', async () => {
+    const [oldUpload, watchedOld, reencode, fresh] = await queueSessions(4)
+    const hourAgo = new Date(Date.now() - 60 * 60_000)
+    await db.transcodeSession.updateMany({ where: { id: { in: [oldUpload, watchedOld, reencode] } }, data: { createdAt: hourAgo, runAt: hourAgo } })
+    // A re-encode of content that is stored already (it plays meanwhile), however fresh.
+    const re = await db.transcodeSession.findUniqueOrThrow({ where: { id: reencode } })
+    await db.content.update({ where: { hash: re.contentHash }, data: { state: 'STORED', storedAt: new Date() } })
+    await db.transcodeSession.update({ where: { id: reencode }, data: { createdAt: new Date() } })
+    await recordWatch(watchedOld, 'viewer-1')
+
+    // The ordinary claim: the watched one before older-due ones.
+    expect((await claimNextSession('w1'))?.id).toBe(watchedOld)
+    // The lane: the fresh upload; never the old unwatched one nor the re-encode.
+    expect((await claimStartupSession('w2'))?.id).toBe(fresh)
+    expect(await claimStartupSession('w2')).toBeNull()
+    const left = await db.transcodeSession.findMany({ where: { id: { in: [oldUpload, reencode] } } })
+    expect(left.map((s) => s.state)).toEqual(['QUEUED', 'QUEUED'])
   })
 })
