@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -88,8 +89,11 @@ export function makeClip(out: string, o: ClipOptions = {}): string {
 /**
  * HEVC in Matroska, what phones and cameras make and Chromium cannot play: only the growing (then
  * final) playlists can show it. `seed` makes distinct bytes, so every upload is its own encode.
+ * At most 10 s are encoded (x265 is slow on a busy machine); longer clips repeat them by stream copy.
  */
 export function makeHevcMkv(out: string, o: { seconds: number; size?: string; seed?: number }): string {
+  const piece = Math.min(10, o.seconds)
+  const first = o.seconds > piece ? `${out}.piece.mkv` : out
   execFileSync('ffmpeg', [
     '-v',
     'error',
@@ -103,7 +107,7 @@ export function makeHevcMkv(out: string, o: { seconds: number; size?: string; se
     '-i',
     `sine=frequency=${440 + (o.seed ?? 0)}:sample_rate=48000`,
     '-t',
-    String(o.seconds),
+    String(piece),
     '-c:v',
     'libx265',
     '-preset',
@@ -116,8 +120,11 @@ export function makeHevcMkv(out: string, o: { seconds: number; size?: string; se
     'aac',
     '-b:a',
     '96k',
-    out,
+    first,
   ])
+  if (first === out) return out
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '-1', '-i', first, '-t', String(o.seconds), '-c', 'copy', out])
+  rmSync(first, { force: true })
   return out
 }
 
