@@ -5,7 +5,8 @@ import { MEDIA_SECURITY_HEADERS } from '@/lib/streaming/media-headers'
 import { receiveSmallFile } from '@/lib/uploads/multipart'
 import { findViewableVideo } from '@/lib/videos/access'
 import { addCaption, captionKindSchema, captionRows, captionView, deleteCaption, MAX_CAPTION_BYTES } from './captions'
-import { dashManifestResponse, hlsMasterResponse, trackPlaylistResponse, trackResponse } from './media'
+import { type Chapter, chaptersInput, setChapters } from './chapters'
+import { chaptersResponse, dashManifestResponse, hlsMasterResponse, trackPlaylistResponse, trackResponse } from './media'
 
 const captionParams = z.object({ id: resourceId, captionId: resourceId })
 const tokenQuery = z.object({
@@ -37,6 +38,8 @@ const MEDIA_DESCRIPTION =
   "Built on each request from the content's own manifest (URIs pointed at the content's files) plus this video's text tracks, so it changes when they do (`ETag`, short `Cache-Control`); the segments stay immutable under `/api/v1/content/`. A private video needs the caller's credentials or `?token=` with a playback token for it."
 
 const text = (contentType: string) => ({ schema: z.string(), contentType })
+
+const chapterSchema = z.object({ startMs: z.int(), title: z.string() }).meta({ id: 'Chapter' })
 
 export const captionsApi = {
   listCaptions: operation({
@@ -136,5 +139,34 @@ export const captionsApi = {
     responseHeaders: MEDIA_SECURITY_HEADERS,
     success: { status: 200, description: 'The manifest.', ...text('application/dash+xml') },
     handle: ({ req, actor, params, query }) => dashManifestResponse({ req, actor, videoId: params.id, token: query.token }),
+  }),
+
+  setChapters: operation({
+    method: 'put',
+    path: '/api/v1/videos/{id}/chapters',
+    summary: "Set a video's chapters",
+    description:
+      'Sorted by `startMs`, each inside the video, titles of at most 100 characters (422 otherwise). An empty list removes them; the video then shows the chapters of its description, if any (lines like `00:00 Intro`, `1:02:03 Outro`, the first at 0:00). Owner or admin.',
+    tag: 'Captions',
+    access: { scope: 'write', resource: 'video' },
+    params: idParams,
+    body: { schema: chaptersInput },
+    success: { status: 200, description: 'The chapters now set.', schema: z.object({ chapters: z.array(chapterSchema) }).meta({ id: 'ChapterList' }) },
+    errors: [409],
+    handle: async ({ actor, params, body }): Promise<{ chapters: Chapter[] }> => ({ chapters: await setChapters(actor, params.id, body) }),
+  }),
+
+  getChaptersTrack: operation({
+    method: 'get',
+    path: '/api/v1/videos/{id}/chapters.vtt',
+    summary: 'Chapters (WebVTT)',
+    description: 'A WebVTT chapters track (`kind="chapters"`) of the video\'s chapters; 404 when it has none.',
+    tag: 'Captions',
+    access: { scope: 'read', anonymous: true, resource: 'video' },
+    params: idParams,
+    query: tokenQuery,
+    responseHeaders: MEDIA_SECURITY_HEADERS,
+    success: { status: 200, description: 'The WebVTT file.', ...text('text/vtt') },
+    handle: ({ req, actor, params, query }) => chaptersResponse({ req, actor, videoId: params.id, token: query.token }),
   }),
 }

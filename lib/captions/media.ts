@@ -7,6 +7,7 @@ import { AppError } from '@/lib/errors'
 import { corsHeadersFor } from '@/lib/streaming/cors'
 import { contentBaseWith, packagedBaseWith, playbackTokenFor } from '@/lib/videos/view'
 import { captionRows, captionText, captionView } from './captions'
+import { chaptersOf, chaptersVtt } from './chapters'
 import { subtitleMediaPlaylist, type TextTrackRef, videoDashManifest, videoHlsMaster } from './manifests'
 import { type ReadableVideo, videoMediaReader } from './reader'
 import { DASH_TYPE, HLS_TYPE, textMediaResponse, VTT_TYPE } from './text-response'
@@ -99,4 +100,11 @@ export async function trackPlaylistResponse(r: MediaRequest, captionId: string):
   await captionText(o.video.id, captionId)
   const vttUrl = withToken(videoMediaPaths(o.video.id).track(captionId), o.token)
   return answer(r, o, subtitleMediaPlaylist(vttUrl, o.video.content.durationMs ?? 0), HLS_TYPE)
+}
+
+export async function chaptersResponse(r: MediaRequest): Promise<Response> {
+  const o = await open(r)
+  const chapters = chaptersOf(o.video, o.video.content.durationMs)
+  if (!chapters.length) throw new AppError('NOT_FOUND', 'This video has no chapters.')
+  return answer(r, o, chaptersVtt(chapters, o.video.content.durationMs), VTT_TYPE)
 }

@@ -52,6 +52,7 @@ export const playbackUrlsSchema = z
     captions: z
       .array(z.object({ id: z.string(), language: z.string(), label: z.string(), kind: z.enum(['subtitles', 'captions']), src: z.string() }))
       .meta({ description: 'Its text tracks as WebVTT URLs (carrying the token a private video needs), for players that add them themselves.' }),
+    chapters: z.string().nullable().meta({ description: 'Its chapters as a WebVTT chapters track; null when it has none.' }),
     poster: z
       .string()
       .nullable()
@@ -93,6 +94,9 @@ export const videoSchema = videoSummarySchema
     captions: z
       .array(z.object({ id: z.string(), language: z.string(), label: z.string(), kind: z.enum(['subtitles', 'captions']), url: z.string() }).loose())
       .meta({ description: 'Its text tracks (as `GET /api/v1/videos/{id}/captions` lists them).' }),
+    chapters: z
+      .array(z.object({ startMs: z.int(), title: z.string() }))
+      .meta({ description: 'Set with `PUT /api/v1/videos/{id}/chapters`, else read from the description (`00:00 Intro` lines).' }),
     canEdit: z.boolean(),
     deduplicated: z.boolean().optional().meta({ description: 'Upload responses only: the bytes were stored already.' }),
   })

@@ -1,5 +1,6 @@
 import type { Actor } from '@/lib/auth/actor'
 import { type CaptionView, captionRows, captionView } from '@/lib/captions/captions'
+import { chaptersOf } from '@/lib/captions/chapters'
 import { videoMediaPaths, withToken } from '@/lib/captions/urls'
 import { mediaUrl } from '@/lib/config/media-origin'
 import { audioStreamsOfProbe, audioTracksOf } from '@/lib/content/audio-tracks'
@@ -80,6 +81,7 @@ export async function playbackUrls(opts: {
   sizeBytes: number
   original?: { mime: string; probe: unknown }
   captions?: CaptionView[]
+  hasChapters?: boolean
 }) {
   const { status } = opts
   const hash = opts.video.contentHash
@@ -100,6 +102,7 @@ export async function playbackUrls(opts: {
     hls,
     dash: ready ? withToken(own.dash, token) : null,
     captions: (opts.captions ?? []).map((c) => ({ id: c.id, language: c.language, label: c.label, kind: c.kind, src: withToken(c.url, token) })),
+    chapters: opts.hasChapters ? withToken(own.chapters, token) : null,
     poster: ready ? `${packagedBaseWith(hash, token)}/${posterFileOf(opts.video)}` : null,
     thumbnails: ready ? Array.from({ length: THUMBNAIL_COUNT }, (_, i) => `${packagedBaseWith(hash, token)}/${thumbnailPath(i + 1)}`) : [],
     storyboard: ready ? `${packagedBaseWith(hash, token)}/${STORYBOARD_VTT}` : null,
@@ -117,6 +120,7 @@ function audioTracksOfContent(content: VideoRow['content'], status: VideoStatus)
 
 export async function videoView(video: VideoRow, actor: Actor | null) {
   const captions = (await captionRows(video.id)).map(captionView)
+  const chapters = chaptersOf(video, video.content.durationMs)
   const session = await db.transcodeSession.findFirst({
     where: { contentHash: video.contentHash },
     orderBy: { createdAt: 'desc' },
@@ -156,8 +160,10 @@ export async function videoView(video: VideoRow, actor: Actor | null) {
       sizeBytes: Number(video.content.size),
       original: { mime: video.content.mime, probe: video.content.probe },
       captions,
+      hasChapters: chapters.length > 0,
     }),
     captions,
+    chapters,
     canEdit: isOwnerOrAdmin(actor, video),
   }
 }

@@ -36,6 +36,7 @@ interface Operation {
 const BODIES: Record<string, (f: Fixture) => unknown> = {
   updateVideo: () => ({ title: 'Renamed by check-params' }),
   choosePoster: () => ({ atMs: 500 }),
+  setChapters: () => ({ chapters: [{ startMs: 0, title: 'Intro' }] }),
   createPlaybackToken: () => ({ ttlSeconds: 600 }),
   createDirectUpload: () => ({ title: 'Direct', ttlSeconds: 600 }),
   createPlaylist: () => ({ name: 'Made by check-params', videoIds: [] }),

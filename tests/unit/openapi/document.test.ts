@@ -54,6 +54,7 @@ const PUBLISHED = [
   'GET /api/v1/videos/{id}/captions',
   'GET /api/v1/videos/{id}/captions/{captionId}/playlist.m3u8',
   'GET /api/v1/videos/{id}/captions/{captionId}/track.vtt',
+  'GET /api/v1/videos/{id}/chapters.vtt',
   'GET /api/v1/videos/{id}/manifest.mpd',
   'GET /api/v1/videos/{id}/master.m3u8',
   'GET /api/v1/webhooks',
@@ -88,6 +89,7 @@ const PUBLISHED = [
   'POST /api/v1/videos/{id}/views',
   'POST /api/v1/webhooks',
   'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+  'PUT /api/v1/videos/{id}/chapters',
   'PUT /api/v1/videos/{id}/poster',
 ]
 
