@@ -57,6 +57,7 @@ let browser: Browser
 let partner: Site
 let stranger: Site
 let publicHls: string
+let publicContent: string
 let privateHls: string
 
 beforeAll(async () => {
@@ -68,7 +69,9 @@ beforeAll(async () => {
   const [pub, priv] = (await Promise.all(uploads.map((r) => r.json()))) as { id: string }[]
   for (const id of [pub.id, priv.id]) expect((await waitForStatus(id, owner.auth, ['ready', 'failed'], 240_000)).status).toBe('ready')
   const view = await (await fetch(`${base()}/api/v1/videos/${pub.id}`, { headers: owner.auth })).json()
+  // The video's own master playlist (its captions added), naming the content's stored files.
   publicHls = base() + view.playback.hls
+  publicContent = `${base()}/api/v1/content/${view.contentHash}/`
   expect(publicHls).not.toContain('/t/')
   const minted = await (await fetch(`${base()}/api/v1/videos/${priv.id}/playback-token`, { method: 'POST', headers: owner.auth })).json()
   privateHls = base() + minted.urls.hls
@@ -143,7 +146,7 @@ describe('third-party web players (CORS)', () => {
   it("lets that page's script read ranges and their headers, also after a Range preflight", async () => {
     const page = await pageOn(stranger)
     try {
-      const segment = `${publicHls.replace(/master\.m3u8$/, '')}streams/0/init.m4s`
+      const segment = `${publicContent}streams/0/init.m4s`
       // A single range is a CORS-safelisted header: no preflight, but Content-Range must be exposed.
       const simple = await fetchFromPage(page, segment, 'bytes=0-99')
       expect(simple).toMatchObject({ ok: true, status: 206 })
