@@ -25,7 +25,7 @@ export async function twoLanguageVideo(): Promise<TwoLanguageVideo> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rh-audio-'))
   const clip = await makeMultiAudioClip(dir, {
     name: 'two-languages.mkv',
-    seconds: 8,
+    seconds: 12,
     width: 640,
     height: 360,
     tracks: [

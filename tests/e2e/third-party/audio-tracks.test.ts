@@ -6,6 +6,7 @@ import { disconnectDb } from '@/lib/db'
 import { base } from '../api/client'
 import { launchBrowser } from '../browser'
 import { type TwoLanguageVideo, twoLanguageVideo } from '../two-languages'
+import { until } from '../ui/helpers'
 
 // Other players read our manifests as the standards say: hls.js (the HLS audio group) and dash.js (one
 // audio AdaptationSet per language) in Chromium both list the two languages and switch to the second.
@@ -26,6 +27,7 @@ interface PageGlobals {
   listed?: Listed
   switched?: string
   failure?: string
+  hls?: InstanceType<PageGlobals['Hls']>
   Hls: new () => {
     on(event: string, cb: (event: string, data: Record<string, unknown>) => void): void
     loadSource(url: string): void
@@ -89,9 +91,9 @@ describe('third-party players list both audio languages', () => {
       hls.on('hlsError', (_, d) => {
         if (d.fatal) w.failure = String(d.details)
       })
+      w.hls = hls
       hls.on('hlsAudioTracksUpdated', () => {
-        w.listed = { tracks: hls.audioTracks.map((t) => ({ language: t.lang ?? '', name: t.name })), current: hls.audioTracks[hls.audioTrack]?.lang ?? null }
-        hls.audioTrack = 1
+        w.listed = { tracks: hls.audioTracks.map((t) => ({ language: t.lang ?? '', name: t.name })), current: null }
       })
       hls.on('hlsAudioTrackSwitched', (_, d) => {
         w.switched = hls.audioTracks[Number(d.id)]?.lang
@@ -100,15 +102,22 @@ describe('third-party players list both audio languages', () => {
       hls.attachMedia(document.querySelector('video') as HTMLVideoElement)
     }, video.hls)
     const listed = await waitFor(page, () => (window as unknown as PageGlobals).listed, 'hls.js audio tracks')
-    expect(listed).toEqual({
-      tracks: [
-        { language: 'en', name: 'English' },
-        { language: 'fr', name: 'Français' },
-      ],
-      // The master's DEFAULT=YES: the first of the tracks the source marks default.
-      current: 'en',
+    expect(listed.tracks).toEqual([
+      { language: 'en', name: 'English' },
+      { language: 'fr', name: 'Français' },
+    ])
+    // hls.js starts on the master's DEFAULT=YES: the first of the tracks the source marks default.
+    await expect(waitFor(page, () => (window as unknown as PageGlobals).switched, 'hls.js first audio track')).resolves.toBe('en')
+    await page.evaluate(() => {
+      const hls = (window as unknown as PageGlobals).hls
+      if (hls) hls.audioTrack = hls.audioTracks.findIndex((t) => t.lang === 'fr')
     })
-    await expect(waitFor(page, () => (window as unknown as PageGlobals).switched, 'hls.js switch')).resolves.toBe('fr')
+    await until(
+      () => page.evaluate(() => (window as unknown as PageGlobals).switched),
+      (lang) => lang === 'fr',
+      30_000,
+      'hls.js switch to French',
+    )
     await page.close()
   })
 
