@@ -24,6 +24,10 @@ export function SiteHeader({ actor }: { actor: Actor | null }) {
               <Link href="/me/videos" className={link}>
                 My videos
               </Link>
+              {/* Phones reach it from the gallery's "Continue watching" row. */}
+              <Link href="/me/history" className={`hidden sm:inline ${link}`}>
+                History
+              </Link>
               {actor.role === 'ADMIN' && (
                 <Link href="/admin" className={link}>
                   Admin

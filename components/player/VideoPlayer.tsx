@@ -13,12 +13,13 @@ import { QualityMenu } from './QualityMenu'
 import { StoryboardPreview } from './StoryboardPreview'
 import { usePlayerKeys } from './usePlayerKeys'
 import { useVideoStatus } from './useVideoStatus'
+import { resumeAt, useWatchProgress } from './useWatchProgress'
 import { type ControlSlots, createPlayer, hasStarted, mediaAdapter, mediaElement, type Player, play, routeSeeks } from './videojs-player'
 
 export interface VideoPlayerProps {
   video: VideoView
   autoPlay?: boolean
-  /** Seconds to start at (a remote command, or a switch between videos). */
+  /** Seconds to start at (a remote command, a shared link's `?t=`); otherwise where the viewer left off. */
   startAt?: number
   /** Signed in: use the /player socket for live progress and remote commands. */
   live?: boolean
@@ -55,7 +56,7 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
     const controller = new PlaybackController(
       mediaAdapter(p, () => track.mark('source')),
       video,
-      { onState: setState, onPreparing: setPreparing, startAt, autoPlay },
+      { onState: setState, onPreparing: setPreparing, startAt: startAt ?? resumeAt(video, live), autoPlay },
     )
     controllerRef.current = controller
     const unroute = routeSeeks(p, (t) => controller.seekTarget(t))
@@ -92,6 +93,7 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
   usePlayerKeys(player)
   // biome-ignore lint/correctness/useExhaustiveDependencies: the tracks of one video; the parent remounts on a new id
   useEffect(() => (player ? bindAudioChoice(player, video.audioTracks, navigator.languages) : undefined), [player])
+  useWatchProgress(player, video.id, live)
 
   const processing = status.status === 'processing'
   const pct = Math.round(status.progress * 100)

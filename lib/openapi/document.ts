@@ -83,6 +83,7 @@ function buildDocument() {
     tags: [
       { name: 'Videos', description: 'Upload, list, update, delete and play videos.' },
       { name: 'Captions', description: "A video's text tracks (WebVTT, SRT converted) and its own manifests that carry them." },
+      { name: 'History', description: 'Where the caller left off in each video: resume, watch history.' },
       { name: 'Uploads', description: 'Resumable uploads (tus 1.0) and direct upload URLs.' },
       { name: 'Sessions', description: 'Transcode sessions: status, health, log, retry, cancel.' },
       { name: 'Content', description: 'Stored bytes by SHA-256: info, original, manifests, segments.' },

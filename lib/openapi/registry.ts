@@ -3,6 +3,7 @@ import { adminApi, userAdminApi } from '@/lib/admin/api'
 import type { Operation } from '@/lib/api/operation'
 import { captionsApi } from '@/lib/captions/api'
 import { contentApi } from '@/lib/content/api'
+import { historyApi } from '@/lib/history/api'
 import { playlistsApi, roomsApi } from '@/lib/rooms/api'
 import { sessionsApi } from '@/lib/sessions/api'
 import { systemApi } from '@/lib/system/api'
@@ -16,6 +17,7 @@ const MODULES: Record<string, Operation>[] = [
   systemApi,
   videosApi,
   captionsApi,
+  historyApi,
   uploadsApi,
   sessionsApi,
   contentApi,

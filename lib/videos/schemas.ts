@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { watchProgressSchema } from '@/lib/history/schemas'
 import { plainText } from '@/lib/validation/text'
 
 export const visibilitySchema = z.enum(['PUBLIC', 'UNLISTED', 'PRIVATE'])
@@ -98,6 +99,7 @@ export const videoSchema = videoSummarySchema
       .array(z.object({ startMs: z.int(), title: z.string() }))
       .meta({ description: 'Set with `PUT /api/v1/videos/{id}/chapters`, else read from the description (`00:00 Intro` lines).' }),
     canEdit: z.boolean(),
+    watchProgress: watchProgressSchema,
     deduplicated: z.boolean().optional().meta({ description: 'Upload responses only: the bytes were stored already.' }),
   })
   .meta({ id: 'Video' })

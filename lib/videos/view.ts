@@ -11,6 +11,7 @@ import { HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT, THUMBNAIL_COUNT, thumb
 import { type PlayabilityFacts, playabilityOf } from '@/lib/content/playability'
 import { directPlayMaxBytes } from '@/lib/uploads/config'
 import { db } from '@/lib/db'
+import { progressOf } from '@/lib/history/progress'
 import { recordWatch } from '@/lib/queue/watchers'
 import { appPlaybackKey } from '@/lib/streaming/app-key'
 import { signPlaybackToken } from '@/lib/streaming/tokens'
@@ -165,6 +166,7 @@ export async function videoView(video: VideoRow, actor: Actor | null) {
     captions,
     chapters,
     canEdit: isOwnerOrAdmin(actor, video),
+    watchProgress: await progressOf(actor, video.id),
   }
 }
 
