@@ -1,6 +1,6 @@
 import { type NextRequest, NextResponse } from 'next/server'
 import { env } from '@/lib/config/env'
-import { contentSecurityPolicy, newNonce } from '@/lib/web/page-security'
+import { contentSecurityPolicy, isEmbeddable, newNonce } from '@/lib/web/page-security'
 
 // Every page gets a Content-Security-Policy with a fresh nonce. Next reads the nonce from the
 // request's copy of the header and puts it on the scripts it renders; the root layout reads
@@ -17,6 +17,8 @@ export function proxy(request: NextRequest) {
   })
   const headers = new Headers(request.headers)
   headers.set('x-nonce', nonce)
+  // Set here whatever the client sent: the root layout leaves out the site's chrome in embeds.
+  headers.set('x-embed', isEmbeddable(request.nextUrl.pathname) ? '1' : '0')
   headers.set('content-security-policy', policy)
   const response = NextResponse.next({ request: { headers } })
   response.headers.set('content-security-policy', policy)

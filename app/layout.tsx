@@ -22,7 +22,10 @@ export const viewport: Viewport = {
 export default async function RootLayout({ children, modal }: { children: ReactNode; modal: ReactNode }) {
   const actor = await currentActor()
   // Set by proxy.ts: the page's CSP allows inline scripts with this nonce only.
-  const nonce = (await headers()).get('x-nonce') ?? undefined
+  const h = await headers()
+  const nonce = h.get('x-nonce') ?? undefined
+  // An embed (another site's iframe) is the player alone: no header, no modal slot.
+  const embed = h.get('x-embed') === '1'
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -30,9 +33,9 @@ export default async function RootLayout({ children, modal }: { children: ReactN
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
-        <SiteHeader actor={actor} />
+        {!embed && <SiteHeader actor={actor} />}
         {children}
-        {modal}
+        {!embed && modal}
       </body>
     </html>
   )

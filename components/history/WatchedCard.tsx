@@ -16,7 +16,7 @@ export function WatchedCard({ item }: { item: HistoryItem }) {
       href={`/videos/${item.video.id}`}
       scroll={false}
       prefetch={false}
-      data-video-id={item.video.id}
+      data-watched-id={item.video.id}
       aria-label={`${item.video.title}, by ${item.video.owner.name}, watched ${pct}%`}
       className="group block min-w-0 rounded-xl outline-none focus-visible:ring-2 focus-visible:ring-rose-500 focus-visible:ring-offset-4 focus-visible:ring-offset-zinc-50 dark:focus-visible:ring-offset-zinc-950"
     >

@@ -11,6 +11,8 @@ import { PosterFromFrame } from '@/components/poster/PosterFromFrame'
 import type { GalleryItem } from '@/lib/videos/gallery'
 import type { VideoView } from '@/lib/videos/view'
 import { loadPlayer } from './preload'
+import { SharePanel, ShareToggle } from './Share'
+import type { Player } from './videojs-player'
 import { UpNextCountdown, UpNextList } from './UpNext'
 
 // From 1280 px the "Up next" list stands beside the player (and the dialog grows by its width).
@@ -26,6 +28,8 @@ interface Props {
   /** 'intercepted': opened from a page in this tab (close = back); 'page': a deep link loaded cold (close = go to the gallery). */
   mode: 'intercepted' | 'page'
   signedIn: boolean
+  /** A shared link's start time (`?t=`), seconds. */
+  startAt?: number
 }
 
 /**
@@ -33,10 +37,13 @@ interface Props {
  * URL in place (one history entry per opened modal, so Back and Esc both return to the gallery
  * at the same scroll position).
  */
-export function VideoModal({ video: initial, mode, signedIn }: Props) {
+export function VideoModal({ video: initial, mode, signedIn, startAt }: Props) {
   const router = useRouter()
   const [video, setVideo] = useState(initial)
-  const [start, setStart] = useState<{ at: number; playing: boolean } | null>(null)
+  const [start, setStart] = useState<{ at: number; playing: boolean } | null>(startAt !== undefined ? { at: startAt, playing: true } : null)
+  const [share, setShare] = useState<{ at: number } | null>(null)
+  const playerRef = useRef<Player | null>(null)
+  const shareId = useId()
   const [switching, setSwitching] = useState(false)
   const order = useGalleryOrder()
   const { prev, next, canLoadMore } = neighbours(order, video.id)
@@ -66,6 +73,7 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
       const view = (await res.json()) as VideoView
       setStart(at ?? null)
       setCountdown(null)
+      setShare(null)
       setVideo(view)
       window.history.replaceState(null, '', `/videos/${encodeURIComponent(id)}`)
     } finally {
@@ -155,6 +163,9 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
               autoPlay={start ? start.playing : true}
               live={signedIn}
               onOpenVideo={(id, at, playing) => void open(id, { at, playing })}
+              onPlayer={(p) => {
+                playerRef.current = p
+              }}
             />
             {countdown && (
               <UpNextCountdown
@@ -191,6 +202,11 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
                 </p>
               </div>
               <nav aria-label="Gallery" className="flex shrink-0 items-center gap-1">
+                <ShareToggle
+                  open={!!share}
+                  controls={shareId}
+                  onToggle={() => setShare((s) => (s ? null : { at: Math.floor(playerRef.current?.currentTime() ?? 0) }))}
+                />
                 <IconButton label="Previous video" disabled={!prev || switching} onClick={() => void goPrev()}>
                   <path d="M12.7 4.3 7 10l5.7 5.7 1.4-1.4L9.8 10l4.3-4.3-1.4-1.4Z" />
                 </IconButton>
@@ -202,6 +218,7 @@ export function VideoModal({ video: initial, mode, signedIn }: Props) {
                 </IconButton>
               </nav>
             </div>
+            {share && <SharePanel id={shareId} videoId={video.id} title={video.title} at={share.at} embeddable={video.visibility !== 'PRIVATE'} />}
             {video.description && <p className="max-h-40 overflow-y-auto text-sm whitespace-pre-line text-zinc-700 dark:text-zinc-300">{video.description}</p>}
           </div>
           {upNext.length > 0 && (

@@ -21,6 +21,10 @@ export interface VideoPlayerProps {
   autoPlay?: boolean
   /** Seconds to start at (a remote command, a shared link's `?t=`); otherwise where the viewer left off. */
   startAt?: number
+  /** Start muted (an embed's `?muted=1`), without changing the remembered volume. */
+  muted?: boolean
+  /** The player once created (null when disposed), for the modal's share box. */
+  onPlayer?: (p: Player | null) => void
   /** Signed in: use the /player socket for live progress and remote commands. */
   live?: boolean
   /** A remote command asked for another video. */
@@ -31,7 +35,7 @@ export interface VideoPlayerProps {
  * The modal's player (video component layer): video.js 8 with VHS, created on mount and
  * disposed on unmount with everything it started (requests, MediaSource, socket binding).
  */
-export default function VideoPlayer({ video, autoPlay = true, startAt, live = false, onOpenVideo }: VideoPlayerProps) {
+export default function VideoPlayer({ video, autoPlay = true, startAt, muted = false, live = false, onOpenVideo, onPlayer }: VideoPlayerProps) {
   const hostRef = useRef<HTMLDivElement>(null)
   const [player, setPlayer] = useState<Player | null>(null)
   const [slots, setSlots] = useState<ControlSlots | null>(null)
@@ -40,6 +44,8 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
   const controllerRef = useRef<PlaybackController | null>(null)
   const openRef = useRef(onOpenVideo)
   openRef.current = onOpenVideo
+  const onPlayerRef = useRef(onPlayer)
+  onPlayerRef.current = onPlayer
   const status = useVideoStatus(
     video.id,
     { status: video.status, progress: video.progress, contentHash: video.contentHash, sessionId: video.sessionId },
@@ -50,7 +56,7 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
   useEffect(() => {
     const host = hostRef.current
     if (!host) return
-    const { player: p, slots } = createPlayer(host, { title: video.title, poster: video.playback.poster })
+    const { player: p, slots } = createPlayer(host, { title: video.title, poster: video.playback.poster, muted })
     setSlots(slots)
     const track = trackPlayer(p, video)
     const controller = new PlaybackController(
@@ -65,6 +71,7 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
     p.one('playing', () => void fetch(`/api/v1/videos/${video.id}/views`, { method: 'POST' }).catch(() => {}))
     void controller.start()
     setPlayer(p)
+    onPlayerRef.current?.(p)
     const unbind = live ? bindPlayerCommands(p, controller, video.id, (id, at, playing) => openRef.current?.(id, at, playing)) : () => {}
 
     return () => {
@@ -73,6 +80,7 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, live = fa
       unexpose()
       controller.destroy()
       controllerRef.current = null
+      onPlayerRef.current?.(null)
       p.dispose()
       setPlayer(null)
       setSlots(null)

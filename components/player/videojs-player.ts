@@ -29,7 +29,7 @@ export const qualityLevels = (p: Player): QualityLevels | undefined => (p as unk
 export const mediaElement = (p: Player): HTMLVideoElement => p.tech(true).el() as HTMLVideoElement
 
 /** A video.js player in `host`, with the remembered volume and the control-bar slots. */
-export function createPlayer(host: HTMLElement, opts: { title: string; poster?: string | null }): { player: Player; slots: ControlSlots } {
+export function createPlayer(host: HTMLElement, opts: { title: string; poster?: string | null; muted?: boolean }): { player: Player; slots: ControlSlots } {
   const el = document.createElement('video-js')
   el.className = 'vjs-reelhouse vjs-big-play-centered'
   el.setAttribute('playsinline', '')
@@ -52,7 +52,8 @@ export function createPlayer(host: HTMLElement, opts: { title: string; poster?: 
     userActions: { hotkeys: false, doubleClick: true },
   })
   p.volume(volume.volume)
-  p.muted(volume.muted)
+  // An embed asked to start muted (autoplay needs it): set before the listener, so it is not remembered.
+  p.muted(opts.muted || volume.muted)
   p.on('volumechange', () => saveVolume({ volume: p.volume() ?? 1, muted: !!p.muted() }))
 
   const controlBar = p.getChild('ControlBar')

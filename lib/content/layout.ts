@@ -42,6 +42,12 @@ export const mediaPlaylist = (id: number) => `media_${id}.m3u8`
 export const POSTER = `${THUMBS_DIR}/poster.jpg`
 export const STORYBOARD_IMAGE = `${THUMBS_DIR}/storyboard.jpg`
 export const STORYBOARD_VTT = `${THUMBS_DIR}/storyboard.vtt`
+/** The poster's size for a source: display size, capped at 720 on the short side (even numbers, for the encoder). */
+export function posterSize(width: number, height: number): { width: number; height: number } {
+  const scale = Math.min(width, height, 720) / Math.min(width, height)
+  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2)
+  return { width: even(width * scale), height: even(height * scale) }
+}
 export const thumbnailPath = (i: number) => `${THUMBS_DIR}/thumb-${String(i).padStart(2, '0')}.jpg`
 /** Thumbnails the pipeline makes per content (thumb-01 … thumb-05), evenly spread. */
 export const THUMBNAIL_COUNT = 5

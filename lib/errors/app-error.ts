@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   RANGE_NOT_SATISFIABLE: 416,
   /** The caller exceeded its rate limit. */
   RATE_LIMITED: 429,
+  /** The server does not offer what was asked for (e.g. an oEmbed format other than JSON). */
+  NOT_IMPLEMENTED: 501,
   /** A dependency (database, ffmpeg) is unavailable. */
   UNAVAILABLE: 503,
   /** A bug or an unexpected failure; details are logged, never returned. */
@@ -81,6 +83,7 @@ const TITLES: Record<ErrorCode, string> = {
   UNSUPPORTED_MEDIA: 'Unsupported media type',
   RANGE_NOT_SATISFIABLE: 'Range not satisfiable',
   RATE_LIMITED: 'Too many requests',
+  NOT_IMPLEMENTED: 'Not implemented',
   UNAVAILABLE: 'Service unavailable',
   INTERNAL: 'Internal server error',
 }

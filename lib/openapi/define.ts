@@ -76,6 +76,7 @@ const ERROR_TEXT: Record<number, string> = {
   415: 'Unsupported media type.',
   422: 'The request did not validate; `errors` lists the fields.',
   429: 'Rate limit exceeded; retry after `Retry-After` seconds.',
+  501: 'Not offered by this server.',
   503: 'A dependency is unavailable.',
 }
 

@@ -6,6 +6,7 @@ import { contentApi } from '@/lib/content/api'
 import { historyApi } from '@/lib/history/api'
 import { playlistsApi, roomsApi } from '@/lib/rooms/api'
 import { sessionsApi } from '@/lib/sessions/api'
+import { shareApi } from '@/lib/share/api'
 import { systemApi } from '@/lib/system/api'
 import { uploadsApi } from '@/lib/uploads/api'
 import { videosApi } from '@/lib/videos/api'
@@ -18,6 +19,7 @@ const MODULES: Record<string, Operation>[] = [
   videosApi,
   captionsApi,
   historyApi,
+  shareApi,
   uploadsApi,
   sessionsApi,
   contentApi,

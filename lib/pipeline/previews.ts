@@ -5,7 +5,7 @@ import { colorChain } from './color'
 import { PipelineError } from './errors'
 import { safeInputArgs } from './ffmpeg-args'
 import { even } from './ladder'
-import { POSTER, STORYBOARD_IMAGE, STORYBOARD_VTT, THUMBNAIL_COUNT, THUMBS_DIR, thumbnailPath } from '@/lib/content/layout'
+import { POSTER, posterSize, STORYBOARD_IMAGE, STORYBOARD_VTT, THUMBNAIL_COUNT, THUMBS_DIR, thumbnailPath } from '@/lib/content/layout'
 import { parseHlsMediaPlaylist } from './manifests'
 import { thumbsPartialDir } from './outputs'
 import type { ProbeFacts } from './probe'
@@ -113,9 +113,8 @@ async function* concatFiles(files: string[]): AsyncIterable<Buffer> {
 
 /** Pure: the poster's time and size: display size capped at 720 on the short side. */
 export function posterShot(probe: Pick<ProbeFacts, 'width' | 'height'>, t: number): { t: number; w: number; h: number } {
-  const short = Math.min(probe.width, probe.height, 720)
-  const scale = short / Math.min(probe.width, probe.height)
-  return { t, w: even(probe.width * scale), h: even(probe.height * scale) }
+  const size = posterSize(probe.width, probe.height)
+  return { t, w: size.width, h: size.height }
 }
 
 // Stills taken from the source get the ladder's tone mapping, so HDR posters are not grey either.

@@ -3,7 +3,7 @@
 // event handler does nothing. Media, workers and sockets stay on this origin too.
 
 /** Pages other sites may frame (`frame-ancestors *`): path prefixes. The embed player goes here. */
-export const EMBEDDABLE_PATH_PREFIXES: readonly string[] = []
+export const EMBEDDABLE_PATH_PREFIXES: readonly string[] = ['/embed']
 
 export const REFERRER_POLICY = 'strict-origin-when-cross-origin'
 

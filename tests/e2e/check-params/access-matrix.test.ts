@@ -37,6 +37,7 @@ const BODIES: Record<string, (f: Fixture) => unknown> = {
   updateVideo: () => ({ title: 'Renamed by check-params' }),
   choosePoster: () => ({ atMs: 500 }),
   setChapters: () => ({ chapters: [{ startMs: 0, title: 'Intro' }] }),
+  saveProgress: () => ({ positionMs: 1000 }),
   createPlaybackToken: () => ({ ttlSeconds: 600 }),
   createDirectUpload: () => ({ title: 'Direct', ttlSeconds: 600 }),
   createPlaylist: () => ({ name: 'Made by check-params', videoIds: [] }),

@@ -129,7 +129,10 @@ describe('two web nodes and two workers on one bucket', () => {
       // While the second worker encodes, B plays the growing playlists from the bucket.
       const live = await waitFor(
         async () => {
-          const v = (await (await fetch(`${b.base}/api/v1/videos/${id}`, { headers: auth })).json()) as { status: string; playback: { hls: string | null; live: boolean } }
+          const v = (await (await fetch(`${b.base}/api/v1/videos/${id}`, { headers: auth })).json()) as {
+            status: string
+            playback: { hls: string | null; live: boolean }
+          }
           return v.status === 'processing' && v.playback.live && v.playback.hls ? v.playback.hls : null
         },
         180_000,

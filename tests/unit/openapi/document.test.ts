@@ -16,6 +16,8 @@ const PUBLISHED = [
   'DELETE /api/v1/admin/invites/{id}',
   'DELETE /api/v1/admin/sessions/{id}',
   'DELETE /api/v1/api-keys/{id}',
+  'DELETE /api/v1/me/history',
+  'DELETE /api/v1/me/history/{videoId}',
   'DELETE /api/v1/playlists/{id}',
   'DELETE /api/v1/rooms/{id}',
   'DELETE /api/v1/rooms/{id}/invite',
@@ -37,6 +39,8 @@ const PUBLISHED = [
   'GET /api/v1/content/{hash}/original',
   'GET /api/v1/content/{hash}/t/{token}/master.m3u8',
   'GET /api/v1/health',
+  'GET /api/v1/me/history',
+  'GET /api/v1/oembed',
   'GET /api/v1/openapi.json',
   'GET /api/v1/playlists',
   'GET /api/v1/playlists/{id}',
@@ -91,6 +95,7 @@ const PUBLISHED = [
   'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
   'PUT /api/v1/videos/{id}/chapters',
   'PUT /api/v1/videos/{id}/poster',
+  'PUT /api/v1/videos/{id}/progress',
 ]
 
 /** `METHOD /path` for every exported handler under app/api/v1, with [param] turned into {param}. */
