@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
@@ -54,6 +55,11 @@ const BODIES: Record<string, (f: Fixture) => unknown> = {
   reencodeSession: () => ({ profile: '360p' }),
 }
 
+// Example query strings, by operationId (valid, as BODIES).
+const QUERIES: Record<string, () => string> = {
+  getOembed: () => `?url=${encodeURIComponent(`${base()}/videos/${publicVideo}`)}`,
+}
+
 /**
  * Operations checked elsewhere: their credential is a token in the path (see the dedicated tests
  * below) or the body (an invite or password-reset link: tests/e2e/auth/accounts-api.test.ts).
@@ -64,6 +70,8 @@ let doc: Record<string, unknown> & { paths: Record<string, Record<string, Record
 let ops: Operation[] = []
 let p: Principals
 let clip = ''
+/** A public video nobody owns in the fixtures, for operations about what anyone may watch (oEmbed). */
+let publicVideo = ''
 const ajv = new Ajv2020({ strict: false, allErrors: true })
 addFormats.default(ajv)
 
@@ -99,7 +107,7 @@ function url(op: Operation, f: Fixture): string {
     uploadId: f.upload,
     captionId: f.caption,
   }
-  return base() + op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(ids[name] ?? name))
+  return base() + op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(ids[name] ?? name)) + (QUERIES[op.operationId]?.() ?? '')
 }
 
 async function call(op: Operation, f: Fixture, headers: Record<string, string>): Promise<Response> {
@@ -171,6 +179,9 @@ beforeAll(async () => {
   ops = operations()
   p = await makePrincipals()
   clip = makeMp4('check-params.mp4', { seconds: 1, seed: 77 })
+  const hash = createHash('sha256').update(randomBytes(16)).digest('hex')
+  await db.content.create({ data: { hash, size: 16n, mime: 'video/mp4', state: 'STORED', storedAt: new Date(), durationMs: 1000, width: 320, height: 180 } })
+  publicVideo = (await db.video.create({ data: { ownerId: p.otherId, title: 'Public check-params video', visibility: 'PUBLIC', contentHash: hash } })).id
 })
 
 afterAll(disconnectDb)
