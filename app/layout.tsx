@@ -27,7 +27,7 @@ export default async function RootLayout({ children, modal }: { children: ReactN
   // An embed (another site's iframe) is the player alone: no header, no modal slot.
   const embed = h.get('x-embed') === '1'
   return (
-    <html lang="en" suppressHydrationWarning>
+    <html lang="en" suppressHydrationWarning data-embed={embed ? '' : undefined}>
       <head>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant, so the theme is set before first paint */}
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />

@@ -203,8 +203,12 @@ describe('share and embed', () => {
           20_000,
           'the embed to load',
         )
-        const controls = await frame.locator('.vjs-control-bar').boundingBox()
-        expect(controls!.width).toBeLessThanOrEqual(390)
+        // Not started (no autoplay): the poster frame with the big play button, as wide as the frame.
+        const player = await frame.locator('[data-testid="player"]').boundingBox()
+        const box = await (await page.$('#player'))!.boundingBox()
+        expect(Math.round(player!.width)).toBe(Math.round(box!.width))
+        expect(box!.width).toBeLessThanOrEqual(390)
+        await frame.locator('.vjs-big-play-button').waitFor({ state: 'visible' })
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
         await screenshot(page, 'embed-third-party-390')
       } finally {
