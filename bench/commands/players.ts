@@ -25,6 +25,8 @@ async function start(msg: Extract<ToPlayers, { type: 'start' }>) {
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,
+      // A busy machine may take longer than socket.io's 20 s to connect 500 sockets; not what we measure.
+      timeout: 120_000,
     })
     // Generous ack timeout: on a busy machine a join can take seconds, which is not what we measure.
     const manager = new CommandsManager({ socket, presenceIntervalMs: 3000, ackTimeoutMs: 60_000 })
