@@ -77,7 +77,11 @@ export class LiveUpload {
     do {
       this.again = false
       // A failed pass only delays live playback: the next pass, or the final upload, sends the files again.
-      await this.pass().catch((err) => llog.warn({ err: (err as Error).message, hash: this.hash }, 'live upload pass failed'))
+      // ENOENT: the encode completed and its files moved out of the work directory meanwhile.
+      await this.pass().catch((err) => {
+        const level = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'debug' : 'warn'
+        llog[level]({ err: (err as Error).message, hash: this.hash }, 'live upload pass failed')
+      })
     } while (this.again && !this.signal.aborted)
   }
 
