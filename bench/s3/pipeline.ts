@@ -7,7 +7,7 @@
  *
  * Target: the S3 named by CONTENT_STORE=s3 and the S3_* variables, or else a local Swift started here.
  * The code is the worker's own (`openWorkspace` + `processContent` + `finish`), without the database.
- * "playable" on S3 = what a player polling the bucket sees: `.partial/master.m3u8` and every media
+ * "playable" on S3 = what a player polling the bucket (every 200 ms) sees: `.partial/master.m3u8` and every media
  * playlist it names listing a segment; on local disk = the pipeline's own moment (the same check on
  * the work directory). Rounds alternate local/S3 so load swings on a shared machine hit both; medians.
  * Goals: S3/local ≤ 1.2× for both times, encode speed S3/local ≥ 0.95.
@@ -62,6 +62,9 @@ interface Sample {
   playableS: number
   storedS: number
   speed: number
+  /** Original copied in (S3: from the bucket), and playable in the work directory. */
+  readyS: number
+  workPlayableS: number
 }
 
 async function once(store: Store, round: number): Promise<Sample> {
@@ -75,7 +78,7 @@ async function once(store: Store, round: number): Promise<Sample> {
   const t0 = performance.now()
   const since = () => (performance.now() - t0) / 1000
   const signal = new AbortController().signal
-  const seen: { playableS: number | null } = { playableS: null }
+  const seen: { playableS: number | null; workPlayableS: number } = { playableS: null, workPlayableS: 0 }
   let polling = store.kind === 's3'
   const poll = (async () => {
     while (polling) {
@@ -83,10 +86,11 @@ async function once(store: Store, round: number): Promise<Sample> {
         seen.playableS = since()
         return
       }
-      await new Promise((r) => setTimeout(r, 50))
+      await new Promise((r) => setTimeout(r, 200))
     }
   })()
   const workspace = await openWorkspace(store, hash, signal)
+  const readyS = since()
   try {
     const result = await processContent({
       inputPath: workspace.inputPath,
@@ -95,7 +99,8 @@ async function once(store: Store, round: number): Promise<Sample> {
       signal,
       onSegment: () => workspace.onSegment(),
       onPlayable: () => {
-        if (store.kind === 'local') seen.playableS = since()
+        seen.workPlayableS = since()
+        if (store.kind === 'local') seen.playableS = seen.workPlayableS
       },
     })
     await workspace.finish()
@@ -103,7 +108,7 @@ async function once(store: Store, round: number): Promise<Sample> {
     polling = false
     await poll
     if (seen.playableS === null) throw new Error(`${store.kind}: never playable before stored`)
-    return { playableS: seen.playableS, storedS, speed: result.encode.speed }
+    return { playableS: seen.playableS, storedS, speed: result.encode.speed, readyS, workPlayableS: seen.workPlayableS }
   } finally {
     polling = false
     await workspace.close()
@@ -120,7 +125,9 @@ for (let i = 0; i < Number(opt.rounds); i++) {
   for (const store of i % 2 ? [remote, local] : [local, remote]) {
     const s = await once(store as Store, i)
     samples[store.kind].push(s)
-    console.log(`round ${i + 1} ${store.kind.padEnd(5)} playable ${s.playableS.toFixed(2)} s  stored ${s.storedS.toFixed(2)} s  encode ${s.speed.toFixed(2)}× realtime`)
+    console.log(
+      `round ${i + 1} ${store.kind.padEnd(5)} input ready ${s.readyS.toFixed(2)} s  playable in work dir ${s.workPlayableS.toFixed(2)} s  playable ${s.playableS.toFixed(2)} s  stored ${s.storedS.toFixed(2)} s  encode ${s.speed.toFixed(2)}× realtime`,
+    )
   }
 }
 const m = (k: 'local' | 's3', f: keyof Sample) => median(samples[k].map((s) => s[f]))
