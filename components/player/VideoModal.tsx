@@ -15,8 +15,10 @@ import { SharePanel, ShareToggle } from './Share'
 import type { Player } from './videojs-player'
 import { UpNextCountdown, UpNextList } from './UpNext'
 
-// From 1280 px the "Up next" list stands beside the player (and the dialog grows by its width).
-const UP_NEXT_BESIDE = 'xl:grid xl:max-w-[min(100rem,calc((100dvh-14rem)*16/9+20rem))] xl:grid-cols-[minmax(0,1fr)_20rem] xl:grid-rows-[auto_1fr]'
+// From 1280 px the "Up next" list stands beside the player: the dialog grows by its width, but
+// keeps 4rem of backdrop each side (a click there closes it).
+const UP_NEXT_BESIDE =
+  'xl:grid xl:max-w-[min(100rem,calc((100dvh-14rem)*16/9+20rem),calc(100vw-8rem))] xl:grid-cols-[minmax(0,1fr)_20rem] xl:grid-rows-[auto_1fr]'
 
 const VideoPlayer = dynamic(loadPlayer, {
   ssr: false,
