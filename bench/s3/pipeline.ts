@@ -136,8 +136,12 @@ for (const [label, f] of [
   ['stored → first ABR segment playable', 'playableS'],
   ['stored → outputs STORED', 'storedS'],
 ] as const) {
-  console.log(`${label}: local ${m('local', f).toFixed(2)} s  S3 ${m('s3', f).toFixed(2)} s  S3/local ${(m('s3', f) / m('local', f)).toFixed(2)}× (goal ≤ 1.2×)`)
+  console.log(
+    `${label}: local ${m('local', f).toFixed(2)} s  S3 ${m('s3', f).toFixed(2)} s  S3/local ${(m('s3', f) / m('local', f)).toFixed(2)}× (goal ≤ 1.2×)`,
+  )
 }
-console.log(`encode speed: local ${m('local', 'speed').toFixed(2)}×  S3 ${m('s3', 'speed').toFixed(2)}×  S3/local ${(m('s3', 'speed') / m('local', 'speed')).toFixed(2)} (goal ≥ 0.95)`)
+console.log(
+  `encode speed: local ${m('local', 'speed').toFixed(2)}×  S3 ${m('s3', 'speed').toFixed(2)}×  S3/local ${(m('s3', 'speed') / m('local', 'speed')).toFixed(2)} (goal ≥ 0.95)`,
+)
 await s3?.stop()
 await rm(dir, { recursive: true, force: true })

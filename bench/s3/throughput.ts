@@ -70,7 +70,9 @@ const results = {
 const server = http.createServer((req, res) => void handleContentRequest(req, res, { authorize: async () => 'public', store, dataDir: dir }))
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 const nodeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/content/${hash}/original`
-const redirect = storeRedirectPolicy(readEnv({ ...process.env, CONTENT_STORE: 's3', S3_BUCKET: settings.bucket, S3_PREFIX: settings.prefix, S3_REDIRECT: 'public' }))
+const redirect = storeRedirectPolicy(
+  readEnv({ ...process.env, CONTENT_STORE: 's3', S3_BUCKET: settings.bucket, S3_PREFIX: settings.prefix, S3_REDIRECT: 'public' }),
+)
 const redirecting = http.createServer((req, res) => void handleContentRequest(req, res, { authorize: async () => 'public', store, dataDir: dir, redirect }))
 await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve))
 const redirectUrl = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/api/v1/content/${hash}/original`
@@ -122,7 +124,9 @@ console.log(`GET via node ${m.nodeGet.toFixed(0)}  presigned direct ${m.directGe
 console.log(
   `1 MiB ranges ×4 via node ${m.nodeRanges.toFixed(0)}  presigned direct ${m.directRanges.toFixed(0)}  ratio ${(m.nodeRanges / m.directRanges).toFixed(2)}`,
 )
-console.log(`GET via node's 302 ${m.redirectGet.toFixed(0)}  1 MiB ranges ×4 via 302 ${m.redirectRanges.toFixed(0)}  (ratios to direct ${(m.redirectGet / m.directGet).toFixed(2)}, ${(m.redirectRanges / m.directRanges).toFixed(2)})`)
+console.log(
+  `GET via node's 302 ${m.redirectGet.toFixed(0)}  1 MiB ranges ×4 via 302 ${m.redirectRanges.toFixed(0)}  (ratios to direct ${(m.redirectGet / m.directGet).toFixed(2)}, ${(m.redirectRanges / m.directRanges).toFixed(2)})`,
+)
 client.destroy()
 await local?.stop()
 await rm(dir, { recursive: true, force: true })
