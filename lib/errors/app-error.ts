@@ -47,7 +47,12 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details. `code` is stable; `detail` is for people.' })
 
+/** Marks every AppError, whichever copy of this module made it. */
+const BRAND = Symbol.for('reelhouse.AppError')
+
 export class AppError extends Error {
+  readonly [BRAND] = true
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -55,6 +60,13 @@ export class AppError extends Error {
   ) {
     super(message)
     this.name = 'AppError'
+  }
+
+  // The web process loads this module twice (Next's bundle for route handlers, the server's own
+  // module graph for the realtime hand-off): an error made by one copy must still be an AppError
+  // to the other, or a refusal relayed from the realtime process would become a 500.
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: boolean })[BRAND] === true
   }
 
   get status(): number {
