@@ -12,7 +12,7 @@ export interface TwoLanguageVideo {
   hls: string
   dash: string
   audioTracks: { language: string; label: string; default: boolean }[]
-  /** HLS media playlist of each language, as the master names it. */
+  /** File name of each language's HLS media playlist (media_<id>.m3u8). */
   playlists: Record<string, string>
 }
 
@@ -44,6 +44,9 @@ export async function twoLanguageVideo(): Promise<TwoLanguageVideo> {
   }
   const hls = new URL(view.playback.hls, base()).href
   const master = parseHlsMaster(await (await fetch(hls)).text())
-  const playlists = Object.fromEntries(master.media.filter((m) => m.type === 'AUDIO').map((m) => [m.language ?? 'und', m.uri]))
+  // The video's own master names the content's playlists by URL: keep the file names.
+  const playlists = Object.fromEntries(
+    master.media.filter((m) => m.type === 'AUDIO').map((m) => [m.language ?? 'und', path.posix.basename(new URL(m.uri, hls).pathname)]),
+  )
   return { id, hls, dash: new URL(view.playback.dash, base()).href, audioTracks: view.audioTracks, playlists }
 }
