@@ -8,9 +8,11 @@ import { bindCommands } from '@/lib/player/realtime'
 import { bufferedAhead, toRanges } from '@/lib/player/stream-plan'
 import type { VideoView } from '@/lib/videos/view'
 import { bindAudioChoice } from './audio-tracks'
+import { ChapterMarks } from './ChapterMarks'
 import { trackPlayer } from './player-stats'
 import { QualityMenu } from './QualityMenu'
 import { StoryboardPreview } from './StoryboardPreview'
+import { addCaptionTracks, addChaptersTrack, bindCaptionChoice } from './text-tracks'
 import { usePlayerKeys } from './usePlayerKeys'
 import { useVideoStatus } from './useVideoStatus'
 import { resumeAt, useWatchProgress } from './useWatchProgress'
@@ -58,6 +60,7 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, muted = f
     if (!host) return
     const { player: p, slots } = createPlayer(host, { title: video.title, poster: video.playback.poster, muted })
     setSlots(slots)
+    if (video.playback.chapters) addChaptersTrack(p, video.playback.chapters)
     const track = trackPlayer(p, video)
     const controller = new PlaybackController(
       mediaAdapter(p, () => track.mark('source')),
@@ -103,6 +106,15 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, muted = f
   useEffect(() => (player ? bindAudioChoice(player, video.audioTracks, navigator.languages) : undefined), [player])
   useWatchProgress(player, video.id, live)
 
+  // Captions: the viewer's language (or `?captions=`) whatever the source; playing the original,
+  // the tracks come from the video JSON (on the adaptive stream VHS reads them from the manifest).
+  useEffect(() => (player ? bindCaptionChoice(player, new URLSearchParams(window.location.search).get('captions')) : undefined), [player])
+  const source = state.kind === 'playing' ? state.source : null
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the tracks of one video; the parent remounts on a new id
+  useEffect(() => {
+    if (player && source && source !== 'abr') addCaptionTracks(player, video.playback.captions)
+  }, [player, source])
+
   const processing = status.status === 'processing'
   const pct = Math.round(status.progress * 100)
   const failedReason = state.kind === 'failed' ? state.reason : status.status === 'failed' ? (status.view?.error ?? 'Processing failed.') : null
@@ -112,6 +124,7 @@ export default function VideoPlayer({ video, autoPlay = true, startAt, muted = f
       <div ref={hostRef} className="absolute inset-0" />
       {player && slots && state.kind === 'playing' && state.source === 'abr' && createPortal(<QualityMenu player={player} />, slots.quality)}
       {player && slots && video.playback.storyboard && createPortal(<StoryboardPreview player={player} url={video.playback.storyboard} />, slots.preview)}
+      {player && slots && video.chapters.length > 0 && <ChapterMarks player={player} chapters={video.chapters} slot={slots.preview} />}
       {processing && state.kind === 'playing' && (
         <div className="pointer-events-none absolute inset-x-0 top-0 z-10" aria-live="polite">
           <div className="h-1 w-full bg-white/10">

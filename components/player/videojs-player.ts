@@ -48,7 +48,8 @@ export function createPlayer(host: HTMLElement, opts: { title: string; poster?: 
     enableSmoothSeeking: true,
     // The growing playlists are an open event playlist: show a seek bar over what is prepared (not just "LIVE").
     liveui: true,
-    html5: { vhs: VHS_OPTIONS, nativeAudioTracks: false, nativeVideoTracks: false },
+    // Text tracks drawn by video.js rather than the browser: the same caption style everywhere, kept above the control bar.
+    html5: { vhs: VHS_OPTIONS, nativeAudioTracks: false, nativeVideoTracks: false, nativeTextTracks: false },
     userActions: { hotkeys: false, doubleClick: true },
   })
   p.volume(volume.volume)
