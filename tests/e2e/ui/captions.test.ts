@@ -103,13 +103,18 @@ describe('captions and chapters in the player', () => {
       // The viewer picks German in video.js's captions menu.
       await page.hover('[data-testid="video-modal"] .video-js')
       await page.click('[data-testid="video-modal"] .vjs-subs-caps-button button')
-      await page.getByRole('menuitemcheckbox', { name: /Deutsch/ }).click()
+      await page.locator('[data-testid="video-modal"] .vjs-subs-caps-button .vjs-menu-item', { hasText: 'Deutsch' }).click()
       await until(
         () => tracks(page),
         (ts) => showing(ts).length === 1 && showing(ts)[0].language === 'de',
         10_000,
         'German showing alone',
       )
+      // Back inside the cue (the clip may have ended meanwhile).
+      await page.evaluate(() => {
+        const v = document.querySelector<HTMLVideoElement>('[data-testid="video-modal"] video')
+        if (v) v.currentTime = 2
+      })
       await until(
         () => captionText(page),
         (t) => t.includes('Hallo'),
@@ -155,7 +160,13 @@ describe('captions and chapters in the player', () => {
         30_000,
         'two chapter marks (the first chapter starts at 0)',
       )
-      expect(await page.locator('[data-testid="video-modal"] .vjs-chapters-button').count()).toBe(1)
+      // video.js's chapters menu lists the chapters track's cues.
+      await until(
+        () => page.locator('[data-testid="video-modal"] .vjs-chapters-button .vjs-menu-item').allTextContents(),
+        (items) => ['Opening', 'The middle part', 'Ending'].every((title) => items.some((i) => i.includes(title))),
+        30_000,
+        'the chapters menu',
+      )
       await screenshot(page, 'captions-390')
     } finally {
       await context.close()
@@ -171,6 +182,11 @@ describe('captions and chapters in the player', () => {
         60_000,
         'chapter marks',
       )
+      // The control bar shows once playback started and the pointer is over the player.
+      await page2.evaluate(() => void document.querySelector<HTMLVideoElement>('[data-testid="video-modal"] video')?.play())
+      await page2.waitForSelector('[data-testid="video-modal"] .video-js.vjs-has-started')
+      await page2.hover('[data-testid="video-modal"] .video-js')
+      await page2.waitForSelector('[data-testid="video-modal"] .vjs-progress-holder', { state: 'visible' })
       const bar = await page2.locator('[data-testid="video-modal"] .vjs-progress-holder').boundingBox()
       expect(bar).toBeTruthy()
       await page2.mouse.move(bar!.x + bar!.width * 0.5, bar!.y + bar!.height / 2)
