@@ -171,7 +171,7 @@ async function main() {
     v = await signedIn()
     const b = await upload(base, key, hevcIdle, 'JIT HEVC idle')
     const bMs = (await firstFrameAt(v.page, base, b.id)) - b.at
-    const stall = await longestStall(v.page, 30)
+    const stall = await longestStall(v.page, Math.min(30, JIT_S - 1))
     await v.ctx.close()
     await stored(b.contentHash)
 
@@ -207,7 +207,11 @@ async function main() {
     row('long encode alone (wall)', `${(wallMs(aloneSession) / 1000).toFixed(1)} s`, '')
     row('long encode with (c) jumping in (wall)', `${(wallMs(busySession) / 1000).toFixed(1)} s`, '')
     row('  -> slower by', `${(slower * 100).toFixed(1)} %`, '<= 15 %')
-    row(`longest stall in the first 30 s of (b) (${stall.stalls} stalls, ${stall.wallMs} ms wall)`, `${stall.longestMs} ms`, '<= 1000 ms')
+    row(
+      `longest stall in the first ${Math.min(30, JIT_S - 1)} s of (b) (${stall.stalls} stalls, ${stall.wallMs} ms wall)`,
+      `${stall.longestMs} ms`,
+      '<= 1000 ms',
+    )
     await disconnectDb()
   } finally {
     await browser?.close()
