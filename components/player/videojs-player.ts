@@ -52,6 +52,10 @@ export function createPlayer(host: HTMLElement, opts: { title: string; poster?: 
     html5: { vhs: VHS_OPTIONS, nativeAudioTracks: false, nativeVideoTracks: false, nativeTextTracks: false },
     userActions: { hotkeys: false, doubleClick: true },
   })
+  // The growing playlists are an event playlist watched from the start (or where asked): video.js
+  // would jump to its live edge on the first play, past what the viewer chose.
+  const tracker = (p as unknown as { liveTracker?: { handlePlay(): void } }).liveTracker
+  if (tracker) tracker.handlePlay = () => {}
   p.volume(volume.volume)
   // An embed asked to start muted (autoplay needs it): set before the listener, so it is not remembered.
   p.muted(opts.muted || volume.muted)
