@@ -163,14 +163,14 @@ async function main() {
     // (a) direct: the original plays by URL at once.
     let v = await signedIn()
     const a = await upload(base, key, mp4, 'direct H.264')
-    const aMs = (await firstFrameAt(v.page, base, a.id)) - a.at
+    const aMs = Math.round((await firstFrameAt(v.page, base, a.id)) - a.at)
     await v.ctx.close()
     await stored(a.contentHash)
 
     // (b) JIT on an idle worker, then the stalls in its first 30 s.
     v = await signedIn()
     const b = await upload(base, key, hevcIdle, 'JIT HEVC idle')
-    const bMs = (await firstFrameAt(v.page, base, b.id)) - b.at
+    const bMs = Math.round((await firstFrameAt(v.page, base, b.id)) - b.at)
     const stall = await longestStall(v.page, Math.min(30, JIT_S - 1))
     await v.ctx.close()
     await stored(b.contentHash)
@@ -188,7 +188,7 @@ async function main() {
     )
     v = await signedIn()
     const c = await upload(base, key, hevcBusy, 'JIT HEVC busy')
-    const cMs = (await firstFrameAt(v.page, base, c.id)) - c.at
+    const cMs = Math.round((await firstFrameAt(v.page, base, c.id)) - c.at)
     const busyAtFrame = await session(busy.contentHash)
     await v.ctx.close()
     await stored(c.contentHash)
