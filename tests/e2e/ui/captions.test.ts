@@ -189,11 +189,18 @@ describe('captions and chapters in the player', () => {
       await page2.waitForSelector('[data-testid="video-modal"] .vjs-progress-holder', { state: 'visible' })
       const bar = await page2.locator('[data-testid="video-modal"] .vjs-progress-holder').boundingBox()
       expect(bar).toBeTruthy()
-      await page2.mouse.move(bar!.x + bar!.width * 0.5, bar!.y + bar!.height / 2)
+      // Each probe moves the pointer across the bar to its middle (which also keeps the controls awake).
       await until(
-        () => page2.locator('[data-testid="chapter-title"]').textContent(),
+        async () => {
+          await page2.mouse.move(bar!.x + bar!.width * 0.2, bar!.y + bar!.height / 2)
+          await page2.mouse.move(bar!.x + bar!.width * 0.5, bar!.y + bar!.height / 2, { steps: 5 })
+          return page2
+            .locator('[data-testid="chapter-title"]')
+            .textContent({ timeout: 1000 })
+            .catch(() => null)
+        },
         (t) => t === 'The middle part',
-        10_000,
+        20_000,
         'the chapter title',
       )
       await screenshot(page2, 'chapters-hover-1280')
