@@ -92,6 +92,7 @@ function VideoRow({ item, viewerId, onSaved, onDeleted }: { item: GalleryItem; v
   const [title, setTitle] = useState(item.title)
   const [description, setDescription] = useState(item.description)
   const [visibility, setVisibility] = useState<Visibility>(item.visibility)
+  const [downloadable, setDownloadable] = useState(item.downloadable)
   const [busy, setBusy] = useState(false)
   const [note, setNote] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
   const [confirming, setConfirming] = useState(false)
@@ -100,7 +101,7 @@ function VideoRow({ item, viewerId, onSaved, onDeleted }: { item: GalleryItem; v
     { status: item.status, contentHash: item.contentHash },
     { enabled: item.status === 'processing' && item.owner.id === viewerId, live: true },
   )
-  const dirty = title !== item.title || description !== item.description || visibility !== item.visibility
+  const dirty = title !== item.title || description !== item.description || visibility !== item.visibility || downloadable !== item.downloadable
   const [chosenPoster, setChosenPoster] = useState<string | null>(null)
   const poster = chosenPoster ?? live.view?.playback.poster ?? item.poster
   const duration = formatDuration(item.durationMs)
@@ -114,10 +115,10 @@ function VideoRow({ item, viewerId, onSaved, onDeleted }: { item: GalleryItem; v
       const res = await fetch(`/api/v1/videos/${encodeURIComponent(item.id)}`, {
         method: 'PATCH',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ title: title.trim(), description: description.trim(), visibility }),
+        body: JSON.stringify({ title: title.trim(), description: description.trim(), visibility, downloadable }),
       })
       if (!res.ok) return setNote({ kind: 'error', text: await problemMessage(res) })
-      onSaved({ ...item, title: title.trim(), description: description.trim(), visibility })
+      onSaved({ ...item, title: title.trim(), description: description.trim(), visibility, downloadable })
       setTitle(title.trim())
       setDescription(description.trim())
       setNote({ kind: 'ok', text: 'Saved.' })
@@ -193,6 +194,10 @@ function VideoRow({ item, viewerId, onSaved, onDeleted }: { item: GalleryItem; v
           <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
             Description
             <textarea className={`${field} min-h-16`} rows={2} maxLength={5000} value={description} onChange={(e) => setDescription(e.target.value)} />
+          </label>
+          <label className="flex items-center gap-2 text-sm sm:col-span-2">
+            <input type="checkbox" checked={downloadable} onChange={(e) => setDownloadable(e.target.checked)} className="h-4 w-4 accent-rose-600" />
+            Allow download of the original
           </label>
         </div>
         <div className="flex flex-wrap items-center gap-2">

@@ -39,6 +39,8 @@ export const initPath = (id: number) => `${STREAMS_DIR}/${id}/${INIT_FILE}`
 export const segmentPath = (id: number, n: number) => `${STREAMS_DIR}/${id}/seg-${String(n).padStart(5, '0')}.m4s`
 export const mediaPlaylist = (id: number) => `media_${id}.m3u8`
 
+/** The query parameter that turns the original's URL into a download of one video (its id). */
+export const DOWNLOAD_PARAM = 'download'
 export const POSTER = `${THUMBS_DIR}/poster.jpg`
 export const STORYBOARD_IMAGE = `${THUMBS_DIR}/storyboard.jpg`
 export const STORYBOARD_VTT = `${THUMBS_DIR}/storyboard.vtt`

@@ -30,6 +30,8 @@ export interface FrontAnswer {
   access: AccessKind
   originalType?: string
   filename?: string
+  /** Always `attachment` (a download), whatever the type. */
+  attachment?: boolean
   dataDir?: string
 }
 
@@ -60,7 +62,10 @@ export async function frontHeaders(answer: FrontAnswer): Promise<Record<string, 
     'X-Accel-Redirect': `${FRONT_STORED_PREFIX}${fromRoot}`,
     'X-Accel-Expires': answer.access === 'public' ? String(FRONT_PUBLIC_AUTH_TTL_S) : '0',
     'Content-Type': contentType,
-    'Content-Disposition': contentDisposition(answer.filename ?? path.posix.basename(file.relPath), dispositionFor(contentType)),
+    'Content-Disposition': contentDisposition(
+      answer.filename ?? path.posix.basename(file.relPath),
+      answer.attachment ? 'attachment' : dispositionFor(contentType),
+    ),
     'Cache-Control': cacheControlFor(answer.access),
     ...MEDIA_SECURITY_HEADERS,
     'Content-Length': '0',

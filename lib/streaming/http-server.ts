@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { ORIGINAL, remoteLivePath } from '@/lib/content/layout'
+import { DOWNLOAD_PARAM, ORIGINAL, remoteLivePath } from '@/lib/content/layout'
 import type { ContentStore } from '@/lib/content/store'
 import { HASH_RE } from '@/lib/content/paths'
 import { toProblem } from '@/lib/errors/app-error'
@@ -30,6 +30,8 @@ export type Authorize = (request: { hash: string; token?: string; relPath: strin
 export interface OriginalFacts {
   type?: string
   filename?: string
+  /** A download (`?download=<video id>`): sent as an attachment, kept out of shared caches. */
+  attachment?: boolean
 }
 
 /** `'front'`: authorized for the nginx front, which sends the bytes itself; `'preflight'`: a CORS OPTIONS answered. */
@@ -42,12 +44,15 @@ export type RedirectPolicy = (file: {
   access: AccessKind
   originalType?: string
   filename?: string
+  /** A download: the presigned answer must say `attachment` too. */
+  attachment?: boolean
 }) => Promise<string | null>
 
 export interface ContentRequestOptions {
   authorize: Authorize
   dataDir?: string
-  describeOriginal?: (hash: string) => Promise<OriginalFacts | undefined>
+  /** `download`: the video id of a download request, which must be allowed (or this throws FORBIDDEN). */
+  describeOriginal?: (hash: string, download?: string) => Promise<OriginalFacts | undefined>
   pieceSize?: number
   /** Idle timeout and slow-write rule; defaults to `DEFAULT_DELIVERY_POLICY`. */
   delivery?: Partial<DeliveryPolicy>
@@ -91,6 +96,13 @@ export function parseContentUrl(url: string): ContentUrl | null {
   const afterT = tail.slice(2)
   const cut = afterT.indexOf('/')
   return cut === -1 ? { hash, token: afterT, relPath: '' } : { hash, token: afterT.slice(0, cut), relPath: afterT.slice(cut + 1) }
+}
+
+/** The `download` query parameter (a video id), if the URL has one. */
+export function downloadParam(url: string): string | undefined {
+  const q = url.indexOf('?')
+  if (q === -1) return undefined
+  return new URLSearchParams(url.slice(q + 1).split('#')[0]).get(DOWNLOAD_PARAM) ?? undefined
 }
 
 /** A problem+json answer with the media path's headers (the response is dropped if it has begun). */
@@ -144,12 +156,13 @@ export async function handleContentRequest(req: IncomingMessage, res: ServerResp
     const authorized = await options.authorize({ hash: target.hash, token: target.token, relPath: file.relPath, req })
     corsHeaders = corsHeadersFor(authorized, req.headers.origin, cors)
     const live = file.relPath.startsWith(PARTIAL_PREFIX)
-    const original = file.relPath === ORIGINAL ? await options.describeOriginal?.(target.hash) : undefined
-    const access = live ? 'live' : authorized
+    const original = file.relPath === ORIGINAL ? await options.describeOriginal?.(target.hash, downloadParam(req.url ?? '')) : undefined
+    // A download may stop being allowed: no shared cache keeps it.
+    const access = live ? 'live' : original?.attachment ? 'private' : authorized
     // A remote store's bytes are not on this node's disk: the front has nothing to send them from.
     const store = options.store && options.store.kind !== 'local' ? options.store : undefined
     if (cameThroughFront(req) && !store) {
-      const answer = { file, access, originalType: original?.type, filename: original?.filename, dataDir: options.dataDir }
+      const answer = { file, access, originalType: original?.type, filename: original?.filename, attachment: original?.attachment, dataDir: options.dataDir }
       await answerForFront(res, answer, corsHeaders)
       // The front sends the bytes: they are its to count.
       options.onDone?.('front', target, 0)
@@ -163,6 +176,7 @@ export async function handleContentRequest(req: IncomingMessage, res: ServerResp
         access,
         originalType: original?.type,
         filename: original?.filename,
+        attachment: original?.attachment,
       })
       if (location) {
         res.writeHead(302, { Location: location, 'Cache-Control': 'no-store', 'Content-Length': '0', ...MEDIA_SECURITY_HEADERS, ...corsHeaders })
@@ -182,6 +196,7 @@ export async function handleContentRequest(req: IncomingMessage, res: ServerResp
         access,
         originalType: original?.type,
         filename: original?.filename,
+        attachment: original?.attachment,
         pieceSize: options.pieceSize,
       })
     // A player still on the growing playlists when the encode completes asks for files that just

@@ -19,7 +19,7 @@ export const PRIVATE_PRESIGN_SECONDS = 300
 export function storeRedirectPolicy(e: Env = env()): RedirectPolicy | undefined {
   if (e.CONTENT_STORE !== 's3' || (e.S3_REDIRECT === 'off' && !e.CDN_BASE_URL)) return undefined
   const cdn = e.CDN_BASE_URL
-  return async ({ store, hash, relPath, access, originalType, filename }) => {
+  return async ({ store, hash, relPath, access, originalType, filename, attachment }) => {
     if (access === 'live') return null
     if (access === 'public' && cdn && relPath !== ORIGINAL) return `${cdnContentBase(hash, e)}/${relPath}`
     if (e.S3_REDIRECT === 'off' || (access === 'private' && e.S3_REDIRECT !== 'all')) return null
@@ -27,7 +27,7 @@ export function storeRedirectPolicy(e: Env = env()): RedirectPolicy | undefined 
     return store.presignedGetUrl(hash, relPath, {
       expiresInSeconds: access === 'public' ? PUBLIC_PRESIGN_SECONDS : PRIVATE_PRESIGN_SECONDS,
       contentType,
-      contentDisposition: contentDisposition(filename ?? path.posix.basename(relPath), dispositionFor(contentType)),
+      contentDisposition: contentDisposition(filename ?? path.posix.basename(relPath), attachment ? 'attachment' : dispositionFor(contentType)),
       cacheControl: cacheControlFor(access),
     })
   }

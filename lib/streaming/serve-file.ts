@@ -48,6 +48,8 @@ export interface ServeFileInput {
   originalType?: string
   /** Name offered in Content-Disposition; defaults to the file's own name. */
   filename?: string
+  /** Always `attachment` (a download), whatever the type. */
+  attachment?: boolean
   pieceSize?: number
 }
 
@@ -122,7 +124,10 @@ export async function serveFile(input: ServeFileInput): Promise<FileResponse> {
   const entity = {
     ...validators,
     'Content-Type': contentType,
-    'Content-Disposition': contentDisposition(input.filename ?? path.posix.basename(input.relPath), dispositionFor(contentType)),
+    'Content-Disposition': contentDisposition(
+      input.filename ?? path.posix.basename(input.relPath),
+      input.attachment ? 'attachment' : dispositionFor(contentType),
+    ),
   }
   const isGet = method === 'GET'
   const pieceSize = input.pieceSize ?? READ_PIECE_BYTES

@@ -50,6 +50,7 @@ export async function listVideos(actor: Actor | null, query: ListVideosQuery) {
         durationMs: v.content.durationMs,
         width: v.content.width,
         height: v.content.height,
+        downloadable: v.downloadable,
         poster: v.content.state === 'STORED' ? `${await contentBase(v, actor?.userId)}/${posterFileOf(v)}` : null,
       })),
     ),

@@ -9,6 +9,7 @@ export const updateVideoInput = z
     title: videoMetadataInput.shape.title.optional(),
     description: videoMetadataInput.shape.description.unwrap().optional(),
     visibility: visibilitySchema.optional(),
+    downloadable: z.boolean().optional().meta({ description: 'Offer the original for download (`playback.download`).' }),
   })
   .strict()
 

@@ -35,6 +35,7 @@ export const videoSummarySchema = z
     width: z.int().nullable(),
     height: z.int().nullable(),
     poster: z.string().nullable().optional().meta({ description: 'Poster image once ready (list items).' }),
+    downloadable: z.boolean().meta({ description: 'The owner offers the original for download.' }),
   })
   .meta({ id: 'VideoSummary' })
 
@@ -48,6 +49,9 @@ export const videoPageSchema = z
 export const playbackUrlsSchema = z
   .object({
     direct: z.string().meta({ description: 'The original file (range requests).' }),
+    download: z.string().nullable().meta({
+      description: 'When the owner allows it: the original as an attachment named after the title; null otherwise.',
+    }),
     hls: z.string().nullable().meta({ description: "The video's own HLS master playlist: the content's streams plus its text tracks (SUBTITLES group)." }),
     dash: z.string().nullable().meta({ description: "The video's own MPD: the content's streams plus a text AdaptationSet per track." }),
     captions: z

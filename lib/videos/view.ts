@@ -7,7 +7,7 @@ import { audioStreamsOfProbe, audioTracksOf } from '@/lib/content/audio-tracks'
 import { streamingConfig } from '@/lib/config/streaming'
 import { contentStore } from '@/lib/content/store'
 import { cdnContentBase } from '@/lib/streaming/cdn'
-import { HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT, THUMBNAIL_COUNT, thumbnailPath } from '@/lib/content/layout'
+import { DOWNLOAD_PARAM, HLS_MASTER, PARTIAL_DIR, POSTER, STORYBOARD_VTT, THUMBNAIL_COUNT, thumbnailPath } from '@/lib/content/layout'
 import { type PlayabilityFacts, playabilityOf } from '@/lib/content/playability'
 import { directPlayMaxBytes } from '@/lib/uploads/config'
 import { db } from '@/lib/db'
@@ -32,7 +32,7 @@ export function statusOf(state: string): VideoStatus {
   return state === 'STORED' ? 'ready' : state === 'FAILED' ? 'failed' : 'processing'
 }
 
-type TokenSubject = { id: string; contentHash: string; visibility: string; tokenEpoch: number }
+type TokenSubject = { id: string; contentHash: string; visibility: string; tokenEpoch: number; downloadable?: boolean }
 
 /** The video's poster file: the owner's choice (a thumbnail or a rendered frame), else the generated one. */
 export const posterFileOf = (video: { posterPath?: string | null }): string => video.posterPath ?? POSTER
@@ -100,6 +100,7 @@ export async function playbackUrls(opts: {
   const hls = ready || partial ? withToken(own.hls, token) : null
   return {
     direct: `${base}/original`,
+    download: opts.video.downloadable ? `${base}/original?${DOWNLOAD_PARAM}=${encodeURIComponent(opts.video.id)}` : null,
     hls,
     dash: ready ? withToken(own.dash, token) : null,
     captions: (opts.captions ?? []).map((c) => ({ id: c.id, language: c.language, label: c.label, kind: c.kind, src: withToken(c.url, token) })),
@@ -144,6 +145,7 @@ export async function videoView(video: VideoRow, actor: Actor | null) {
     durationMs: video.content.durationMs,
     width: video.content.width,
     height: video.content.height,
+    downloadable: video.downloadable,
     sizeBytes: Number(video.content.size),
     renditions: video.content.renditions.map((r) => ({
       name: r.name,

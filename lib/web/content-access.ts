@@ -8,6 +8,7 @@ import { appPlaybackKey } from '@/lib/streaming/app-key'
 import type { Authorize, OriginalFacts } from '@/lib/streaming/http-server'
 import { verifyPlaybackToken } from '@/lib/streaming/tokens'
 import { contentAccess } from '@/lib/videos/access'
+import { downloadFilename } from '@/lib/videos/download'
 import { assertPlaybackGrant } from '@/lib/videos/playback-grant'
 
 // A player asks for dozens of segments a minute; public status is re-checked at most every few
@@ -42,7 +43,8 @@ export const authorizeContent: Authorize = async ({ hash, token, req }: { hash: 
 const UNSETTLED_TTL_MS = 5_000
 const originals = new Map<string, { facts: OriginalFacts; until: number }>()
 
-export async function describeOriginal(hash: string): Promise<OriginalFacts | undefined> {
+export async function describeOriginal(hash: string, download?: string): Promise<OriginalFacts | undefined> {
+  if (download !== undefined) return describeDownload(hash, download)
   const known = originals.get(hash)
   if (known && known.until > Date.now()) return known.facts
   const content = await db.content.findUnique({ where: { hash }, select: { mime: true, state: true } })
@@ -52,4 +54,18 @@ export async function describeOriginal(hash: string): Promise<OriginalFacts | un
   const facts = { type, filename: `${hash.slice(0, 12)}${ORIGINAL_EXTENSIONS[type] ?? ''}` }
   originals.set(hash, { facts, until: content.state === 'STORED' ? Number.POSITIVE_INFINITY : Date.now() + UNSETTLED_TTL_MS })
   return facts
+}
+
+/**
+ * A download of one video's original (never cached here: the owner may stop offering it, or
+ * rename it, at any time): 403 unless that video uses this content and its owner allows it.
+ */
+async function describeDownload(hash: string, videoId: string): Promise<OriginalFacts> {
+  const video = await db.video.findFirst({
+    where: { id: videoId, contentHash: hash },
+    select: { title: true, downloadable: true, content: { select: { mime: true } } },
+  })
+  if (!video?.downloadable) throw new AppError('FORBIDDEN', 'The owner does not offer this video for download.')
+  const type = servableOriginalType(video.content.mime)
+  return { type, filename: downloadFilename(video.title, ORIGINAL_EXTENSIONS[type] ?? ''), attachment: true }
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Video" ADD COLUMN     "downloadable" BOOLEAN NOT NULL DEFAULT false;
