@@ -51,8 +51,8 @@ export type RedirectPolicy = (file: {
 export interface ContentRequestOptions {
   authorize: Authorize
   dataDir?: string
-  /** `download`: the video id of a download request, which must be allowed (or this throws FORBIDDEN). */
-  describeOriginal?: (hash: string, download?: string) => Promise<OriginalFacts | undefined>
+  /** `download`: the video id of a download request, which must be allowed for this access (or this throws FORBIDDEN). */
+  describeOriginal?: (hash: string, download?: string, access?: AccessKind) => Promise<OriginalFacts | undefined>
   pieceSize?: number
   /** Idle timeout and slow-write rule; defaults to `DEFAULT_DELIVERY_POLICY`. */
   delivery?: Partial<DeliveryPolicy>
@@ -156,7 +156,7 @@ export async function handleContentRequest(req: IncomingMessage, res: ServerResp
     const authorized = await options.authorize({ hash: target.hash, token: target.token, relPath: file.relPath, req })
     corsHeaders = corsHeadersFor(authorized, req.headers.origin, cors)
     const live = file.relPath.startsWith(PARTIAL_PREFIX)
-    const original = file.relPath === ORIGINAL ? await options.describeOriginal?.(target.hash, downloadParam(req.url ?? '')) : undefined
+    const original = file.relPath === ORIGINAL ? await options.describeOriginal?.(target.hash, downloadParam(req.url ?? ''), authorized) : undefined
     // A download may stop being allowed: no shared cache keeps it.
     const access = live ? 'live' : original?.attachment ? 'private' : authorized
     // A remote store's bytes are not on this node's disk: the front has nothing to send them from.

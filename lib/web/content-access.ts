@@ -6,6 +6,7 @@ import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { appPlaybackKey } from '@/lib/streaming/app-key'
 import type { Authorize, OriginalFacts } from '@/lib/streaming/http-server'
+import type { AccessKind } from '@/lib/streaming/serve-file'
 import { verifyPlaybackToken } from '@/lib/streaming/tokens'
 import { contentAccess } from '@/lib/videos/access'
 import { downloadFilename } from '@/lib/videos/download'
@@ -43,8 +44,8 @@ export const authorizeContent: Authorize = async ({ hash, token, req }: { hash: 
 const UNSETTLED_TTL_MS = 5_000
 const originals = new Map<string, { facts: OriginalFacts; until: number }>()
 
-export async function describeOriginal(hash: string, download?: string): Promise<OriginalFacts | undefined> {
-  if (download !== undefined) return describeDownload(hash, download)
+export async function describeOriginal(hash: string, download?: string, access?: AccessKind): Promise<OriginalFacts | undefined> {
+  if (download !== undefined) return describeDownload(hash, download, access)
   const known = originals.get(hash)
   if (known && known.until > Date.now()) return known.facts
   const content = await db.content.findUnique({ where: { hash }, select: { mime: true, state: true } })
@@ -60,12 +61,14 @@ export async function describeOriginal(hash: string, download?: string): Promise
  * A download of one video's original (never cached here: the owner may stop offering it, or
  * rename it, at any time): 403 unless that video uses this content and its owner allows it.
  */
-async function describeDownload(hash: string, videoId: string): Promise<OriginalFacts> {
+async function describeDownload(hash: string, videoId: string, access?: AccessKind): Promise<OriginalFacts> {
   const video = await db.video.findFirst({
     where: { id: videoId, contentHash: hash },
-    select: { title: true, downloadable: true, content: { select: { mime: true } } },
+    select: { title: true, downloadable: true, visibility: true, content: { select: { mime: true } } },
   })
-  if (!video?.downloadable) throw new AppError('FORBIDDEN', 'The owner does not offer this video for download.')
+  // Public bytes open a download only of a video anyone with the link may watch (its title is the file name).
+  if (!video?.downloadable || (access === 'public' && video.visibility === 'PRIVATE'))
+    throw new AppError('FORBIDDEN', 'The owner does not offer this video for download.')
   const type = servableOriginalType(video.content.mime)
   return { type, filename: downloadFilename(video.title, ORIGINAL_EXTENSIONS[type] ?? ''), attachment: true }
 }
