@@ -208,13 +208,13 @@ export function VideoModal({ video: initial, mode, signedIn, startAt }: Props) {
                   <a
                     href={video.playback.download}
                     download
-                    aria-label="Download"
                     title="Download the original"
                     className="flex h-9 w-9 items-center justify-center rounded-full text-zinc-600 outline-none hover:bg-zinc-100 focus-visible:ring-2 focus-visible:ring-rose-500 dark:text-zinc-300 dark:hover:bg-zinc-800"
                   >
                     <svg aria-hidden viewBox="0 0 20 20" className="h-5 w-5 fill-current">
                       <path d="M9 3h2v7.6l2.8-2.8 1.4 1.4L10 14.4 4.8 9.2l1.4-1.4L9 10.6V3ZM4 15h12v2H4v-2Z" />
                     </svg>
+                    <span className="sr-only">Download</span>
                   </a>
                 )}
                 <ShareToggle
