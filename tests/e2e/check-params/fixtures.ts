@@ -94,7 +94,10 @@ export async function makeFixture(p: Principals, opts: { sessionState?: 'FAILED'
   await writeFile(store.filePath(hash, 'original'), randomBytes(16))
   await writeFile(store.filePath(hash, 'master.m3u8'), '#EXTM3U\n#EXT-X-VERSION:7\n')
   await writeFile(store.filePath(hash, 'manifest.mpd'), '<?xml version="1.0"?><MPD xmlns="urn:mpeg:dash:schema:mpd:2011"/>')
-  const video = await db.video.create({ data: { ownerId, title: `Private ${hash.slice(0, 6)}`, visibility: 'PRIVATE', contentHash: hash } })
+  // Chapters, so the chapters track exists for whoever may watch the video.
+  const video = await db.video.create({
+    data: { ownerId, title: `Private ${hash.slice(0, 6)}`, visibility: 'PRIVATE', contentHash: hash, chapters: [{ startMs: 0, title: 'Intro' }] },
+  })
   // A running session keeps a lease no live worker holds, far in the future, so no worker claims it.
   const session = await db.transcodeSession.create({
     data: {
