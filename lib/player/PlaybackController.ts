@@ -140,7 +140,8 @@ export class PlaybackController {
   switchToAbr(view: PlayableView): void {
     this.view = view
     if (this.destroyed) return
-    if (this.growing && this.source === 'abr') {
+    // Only while it plays: a growing stream that never got going is reloaded as the final one.
+    if (this.growing && this.source === 'abr' && this.player.mediaElement().readyState >= 2) {
       this.log.debug('stored: the growing playlists continue as the final ones')
       return
     }

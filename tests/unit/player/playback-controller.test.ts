@@ -54,7 +54,7 @@ class FakePlayer implements MediaPlayer {
     for (const f of fns) f()
   }
   mediaElement() {
-    return { canPlayType: (t: string) => this.canPlay(t) } as unknown as HTMLVideoElement
+    return { canPlayType: (t: string) => this.canPlay(t), readyState: 4 } as unknown as HTMLVideoElement
   }
 }
 
