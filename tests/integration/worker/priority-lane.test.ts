@@ -1,14 +1,11 @@
 import type { ChildProcess } from 'node:child_process'
 import { execFileSync } from 'node:child_process'
-import { createReadStream } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import os from 'node:os'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { tempDir, writeHashed } from '@/lib/content/store'
 import { db, disconnectDb } from '@/lib/db'
 import { runChild, stopChild } from '@/lib/launcher/children'
-import { ingestUpload } from '@/lib/videos/ingest'
+import { ingestClip as ingestWorkerClip } from './clips'
 
 // The priority lane with a real worker process, real FFmpeg and the real queue: a fresh upload
 // pauses the running long encode (SIGSTOP), which keeps its lease throughout although the pause
@@ -18,37 +15,8 @@ const LEASE_MS = 1_000
 const workers: ChildProcess[] = []
 
 async function ingestClip(opts: { seconds: number; size: string; tone: number }, ownerId: string) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'rh-lane-'))
-  const file = path.join(dir, 'clip.mp4')
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=${opts.size}:rate=25`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=${opts.tone}`,
-    '-t',
-    String(opts.seconds),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    '-c:a',
-    'aac',
-    '-shortest',
-    file,
-  ])
-  const temp = path.join(tempDir(), `upload-${opts.tone}-${Date.now()}`)
-  const { hash, size } = await writeHashed(createReadStream(file), temp)
-  await rm(dir, { recursive: true })
-  const r = await ingestUpload({ ownerId, tempPath: temp, hash, size, metadata: { title: 'lane', description: '', visibility: 'PUBLIC' } })
-  return { sessionId: r.sessionId!, contentHash: hash }
+  const r = await ingestWorkerClip(opts, ownerId, 'lane')
+  return { sessionId: r.sessionId!, contentHash: r.contentHash }
 }
 
 async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {

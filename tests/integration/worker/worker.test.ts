@@ -1,14 +1,11 @@
 import type { ChildProcess } from 'node:child_process'
 import { execFileSync } from 'node:child_process'
-import { createReadStream } from 'node:fs'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
+import { readdir } from 'node:fs/promises'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { localContentStore, tempDir, writeHashed } from '@/lib/content/store'
+import { localContentStore } from '@/lib/content/store'
 import { db, disconnectDb } from '@/lib/db'
 import { runChild, stopChild } from '@/lib/launcher/children'
-import { ingestUpload } from '@/lib/videos/ingest'
+import { ingestClip } from './clips'
 
 // Real worker processes (workers/transcoder.ts) and real FFmpeg against the test database.
 // FFmpeg runs at the lowest CPU priority, so on a busy machine encodes take minutes: each test may
@@ -19,39 +16,6 @@ const startWorker = (env: Record<string, string> = {}) => {
   const w = runChild('worker', 'workers/transcoder.ts', { ...process.env, LOG_LEVEL: 'warn', ...env })
   workers.push(w)
   return w
-}
-
-async function ingestClip(opts: { seconds: number; size: string; tone: number }, ownerId: string) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'rh-worker-'))
-  const file = path.join(dir, 'clip.mp4')
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=${opts.size}:rate=25`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=${opts.tone}`,
-    '-t',
-    String(opts.seconds),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    '-c:a',
-    'aac',
-    '-shortest',
-    file,
-  ])
-  const temp = path.join(tempDir(), `upload-${opts.tone}-${Date.now()}`)
-  const { hash, size } = await writeHashed(createReadStream(file), temp)
-  await rm(dir, { recursive: true })
-  return ingestUpload({ ownerId, tempPath: temp, hash, size, metadata: { title: 'w', description: '', visibility: 'PUBLIC' } })
 }
 
 function alive(pid: number): boolean {
